@@ -1,0 +1,16 @@
+"""Helpline core: tickets, users, roles, hook specs and the plugin host."""
+
+import os
+
+import pluggy
+
+# Piccolo resolves its configuration module on first use; point it at ours before any table is used.
+os.environ.setdefault("PICCOLO_CONF", "helpline.piccolo_conf")
+
+__version__ = "0.1.0"
+#: Version of the hook API; plugins declare the range they support.
+HOOK_API_VERSION = "1.0"
+
+hookimpl = pluggy.HookimplMarker("helpline")
+
+__all__ = ["HOOK_API_VERSION", "__version__", "hookimpl"]

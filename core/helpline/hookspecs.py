@@ -1,0 +1,126 @@
+"""Every hook a Helpline plugin can implement.
+
+Names say what comes back: `register_*` hooks return things for a registry, past-tense hooks are
+events called inside the transaction of the change, verbs marked `firstresult` are decisions one
+plugin makes. Any implementation may return a value, an awaitable or a callable; the host
+resolves all three. A `firstresult` implementation that does not claim the call returns None
+synchronously.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from helpline.model import Actor, Message, Ticket
+    from helpline.registry import Permission, RoleSpec, StatusSpec, ValueSpec
+    from helpline.runtime import Helpline
+
+hookspec = pluggy.HookspecMarker("helpline")
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration: called once at start; what they return is attributed to the plugin.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_permissions() -> list[Permission]:
+    """Permission codes this plugin checks; each appears in the admin's role editor."""
+
+
+@hookspec
+def register_roles() -> list[RoleSpec]:
+    """Roles to create on `init`/`migrate` when missing; admins may edit them afterwards."""
+
+
+@hookspec
+def register_statuses() -> list[StatusSpec]:
+    """Ticket statuses to create when missing, each in a category (new, open, pending, …)."""
+
+
+@hookspec
+def register_priorities() -> list[ValueSpec]:
+    """Ticket priorities to create when missing; `position` is the rank, lowest first."""
+
+
+@hookspec
+def register_ticket_types() -> list[ValueSpec]:
+    """Ticket types to create when missing."""
+
+
+@hookspec
+def register_routes(helpline: Helpline) -> list[Any]:
+    """Litestar route handlers or controllers, mounted under `/p/<plugin name>/`."""
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add click commands or groups to the `helpline` command line."""
+
+
+@hookspec
+def register_job_handlers() -> dict[str, Any]:
+    """Map job kinds to `async def handler(helpline, payload)`; kinds are `<plugin>.<name>`."""
+
+
+@hookspec
+def register_settings() -> type | None:
+    """A msgspec Struct type for this plugin's `[plugin.<name>]` settings, validated at start."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Lifecycle
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def helpline_started(helpline: Helpline) -> None:
+    """The runtime is connected and its registries are built; start background work here."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Events: called inside the transaction of the change, so what a plugin writes commits or rolls
+# back with it. Slow or external work belongs in a job (`helpline.jobs.enqueue`).
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def ticket_created(helpline: Helpline, ticket: Ticket, actor: Actor | None) -> None:
+    """A ticket was created (its first message is already stored)."""
+
+
+@hookspec
+def ticket_updated(
+    helpline: Helpline, ticket: Ticket, actor: Actor | None, changes: dict[str, tuple[Any, Any]]
+) -> None:
+    """Fields of a ticket changed; `changes` maps each field to `(old, new)`."""
+
+
+@hookspec
+def message_added(helpline: Helpline, ticket: Ticket, message: Message, actor: Actor | None) -> None:
+    """A public reply, internal note or system message was added to a ticket."""
+
+
+@hookspec
+def ticket_merged(helpline: Helpline, source: Ticket, target: Ticket, actor: Actor | None) -> None:
+    """`source` was merged into `target` and closed."""
+
+
+@hookspec
+def user_created(helpline: Helpline, user: Actor) -> None:
+    """An agent or customer account was created."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions: the first plugin to answer wins.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def route_ticket(helpline: Helpline, ticket: Ticket) -> dict[str, Any] | None:
+    """Choose `{"assignee": user id, "team": team id, "reason": str}` for a new ticket, or None."""

@@ -1,0 +1,110 @@
+"""Plugin host: the manager factory, entry-point discovery and resolving hook results."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+from collections.abc import Iterable
+from importlib.metadata import entry_points
+from typing import Any
+
+import pluggy
+
+from helpline import hookspecs
+
+ENTRY_POINT_GROUP = "helpline"
+
+#: The core's own defaults, registered like any plugin so a third party can replace them.
+DEFAULT_PLUGINS: dict[str, str] = {
+    "core.permissions": "helpline.defaults.permissions",
+    "core.roles": "helpline.defaults.roles",
+    "core.values": "helpline.defaults.values",
+}
+#: Defaults that refuse to be disabled: without them nothing can be checked.
+ESSENTIAL_PLUGINS = frozenset({"core.permissions"})
+
+
+def installed_plugins() -> dict[str, str]:
+    """Plugin name → module path of every installed plugin (entry points in group `helpline`)."""
+    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def piccolo_app_modules() -> list[str]:
+    """Piccolo app modules of the core and of every installed plugin, enabled or not."""
+    modules = ["helpline.piccolo_app"]
+    for module in installed_plugins().values():
+        candidate = f"{module.split(':')[0]}.piccolo_app"
+        try:
+            if importlib.util.find_spec(candidate) is not None:
+                modules.append(candidate)
+        except ModuleNotFoundError:
+            continue
+    return modules
+
+
+def make_plugin_manager(
+    allow: Iterable[str] | None = None,
+    disable: Iterable[str] = (),
+    extra: Iterable[tuple[str, object]] = (),
+) -> pluggy.PluginManager:
+    """Build a plugin manager with the defaults, the installed plugins and `extra` (name, module)."""
+    pm = pluggy.PluginManager("helpline")
+    pm.add_hookspecs(hookspecs)
+    allowed = set(allow) if allow is not None else None
+    blocked = set(disable) - ESSENTIAL_PLUGINS
+    for name in blocked:
+        pm.set_blocked(name)
+    for name, module in DEFAULT_PLUGINS.items():
+        if name not in blocked:
+            pm.register(importlib.import_module(module), name=name)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name in blocked or (allowed is not None and ep.name not in allowed):
+            continue
+        pm.register(ep.load(), name=ep.name)
+    for name, plugin in extra:
+        if name not in blocked:
+            pm.register(plugin, name=name)
+    pm.check_pending()
+    return pm
+
+
+async def resolve(value: Any) -> Any:
+    """A hook result may be a value, an awaitable or a callable returning either."""
+    if callable(value) and not inspect.isclass(value):
+        value = value()
+    if inspect.isawaitable(value):
+        value = await value
+    return value
+
+
+def plugin_version(pm: pluggy.PluginManager, name: str) -> str:
+    for plugin, dist in pm.list_plugin_distinfo():
+        if pm.get_name(plugin) == name:
+            return dist.version
+    if name.startswith("core."):
+        from helpline import __version__
+
+        return __version__
+    return ""
+
+
+def describe_plugins(pm: pluggy.PluginManager, disabled: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Name, version, enabled state and implemented hooks of each registered plugin."""
+    disabled = set(disabled)
+    described = []
+    for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]):
+        if plugin is None:
+            continue
+        hooks = sorted(caller.name for caller in pm.get_hookcallers(plugin) or [])
+        described.append(
+            {
+                "name": name,
+                "version": plugin_version(pm, name),
+                "enabled": name not in disabled,
+                "essential": name in ESSENTIAL_PLUGINS,
+                "builtin": name in DEFAULT_PLUGINS,
+                "hooks": hooks,
+            }
+        )
+    return described

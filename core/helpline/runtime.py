@@ -1,0 +1,128 @@
+"""The runtime every service, command and request works through: settings, plugins, database."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+import pluggy
+from piccolo.engine.base import Engine
+
+from helpline import db
+from helpline.errors import SettingsError
+from helpline.plugins import ESSENTIAL_PLUGINS, make_plugin_manager, resolve
+from helpline.registry import Permission
+from helpline.settings import Settings
+
+log = logging.getLogger("helpline")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Helpline:
+    """Holds the settings, the plugin manager and the engine; passed in, never a global."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        pm: pluggy.PluginManager | None = None,
+        engine: Engine | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.settings = settings
+        self.pm = pm or make_plugin_manager(settings.plugins, settings.disable_plugins)
+        self.engine = engine or db.make_engine(settings.database)
+        self.clock = clock
+        #: Plugins switched off at run time by an admin (PluginState rows).
+        self.disabled: set[str] = set()
+        self.permissions: dict[str, Permission] = {}
+        self.job_handlers: dict[str, Callable[..., Any]] = {}
+        self.plugin_settings: dict[str, Any] = {}
+        self.started = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        db.use_engine(self.engine)
+        await db.connect(self.engine)
+        self._collect_registrations()
+        await self.load_plugin_states()
+        self.started = True
+        await self.hook("helpline_started", helpline=self)
+
+    async def stop(self) -> None:
+        await db.disconnect(self.engine)
+        self.started = False
+
+    def _collect_registrations(self) -> None:
+        self.permissions = {}
+        for plugin, perms in self.each("register_permissions"):
+            for perm in perms or []:
+                self.permissions.setdefault(perm.code, msgspec.structs.replace(perm, plugin=plugin))
+        self.job_handlers = {}
+        for _plugin, handlers in self.each("register_job_handlers"):
+            self.job_handlers.update(handlers or {})
+        self.plugin_settings = {}
+        for plugin, schema in self.each("register_settings"):
+            if schema is None:
+                continue
+            raw = self.settings.plugin.get(plugin, {})
+            try:
+                self.plugin_settings[plugin] = msgspec.convert(raw, schema, strict=False)
+            except msgspec.ValidationError as exc:
+                raise SettingsError(f"plugin.{plugin}: {exc}") from exc
+
+    # -- hooks -------------------------------------------------------------------------------
+
+    def each(self, name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call a registration hook plugin by plugin: `(plugin name, result)` pairs."""
+        results = []
+        for impl in reversed(getattr(self.pm.hook, name).get_hookimpls()):
+            args = {key: kwargs[key] for key in impl.argnames}
+            results.append((impl.plugin_name, impl.function(**args)))
+        return results
+
+    def caller(self, name: str) -> Any:
+        hook = getattr(self.pm.hook, name)
+        if not self.disabled:
+            return hook
+        plugins = [p for n in self.disabled if (p := self.pm.get_plugin(n)) is not None]
+        return self.pm.subset_hook_caller(name, remove_plugins=plugins)
+
+    async def hook(self, name: str, **kwargs: Any) -> list[Any]:
+        """Call a hook on every enabled plugin and resolve each result."""
+        return [await resolve(result) for result in self.caller(name)(**kwargs)]
+
+    async def hook_first(self, name: str, **kwargs: Any) -> Any:
+        """Call a `firstresult` hook and resolve the winning answer."""
+        return await resolve(self.caller(name)(**kwargs))
+
+    # -- plugin state ------------------------------------------------------------------------
+
+    async def load_plugin_states(self) -> None:
+        from helpline.tables import PluginState
+
+        if not await PluginState.table_exists():  # not migrated yet (`helpline init` runs next)
+            return
+        rows = await PluginState.select(PluginState.name, PluginState.enabled)
+        self.disabled = {r["name"] for r in rows if not r["enabled"]} - ESSENTIAL_PLUGINS
+
+    def is_enabled(self, name: str) -> bool:
+        return self.pm.get_plugin(name) is not None and name not in self.disabled
+
+    # -- database ----------------------------------------------------------------------------
+
+    def transaction(self) -> Any:
+        return db.transaction(self.engine)
+
+    @property
+    def is_postgres(self) -> bool:
+        return db.is_postgres(self.engine)
+
+    def now(self) -> datetime:
+        return self.clock()
