@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -44,6 +45,7 @@ class Helpline:
         self.job_handlers: dict[str, Callable[..., Any]] = {}
         self.plugin_settings: dict[str, Any] = {}
         self.started = False
+        self._states_loaded_at = 0.0
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -111,6 +113,32 @@ class Helpline:
             return
         rows = await PluginState.select(PluginState.name, PluginState.enabled)
         self.disabled = {r["name"] for r in rows if not r["enabled"]} - ESSENTIAL_PLUGINS
+
+    async def refresh_plugin_states(self, max_age: float = 2.0) -> None:
+        """Re-read plugin switches when older than `max_age` seconds (other processes flip them)."""
+        now = time.monotonic()
+        if now - self._states_loaded_at >= max_age:
+            self._states_loaded_at = now
+            await self.load_plugin_states()
+
+    async def set_plugin_enabled(self, name: str, enabled: bool) -> None:
+        """Switch an installed plugin on or off for every process sharing the database."""
+        from helpline.errors import Invalid
+        from helpline.tables import PluginState
+
+        if self.pm.get_plugin(name) is None:
+            raise Invalid("plugin", f"no plugin named {name!r} is loaded")
+        if name in ESSENTIAL_PLUGINS and not enabled:
+            raise Invalid("plugin", f"{name} is essential and cannot be disabled")
+        async with self.transaction():
+            updated = await PluginState.update(
+                {PluginState.enabled: enabled, PluginState.updated_at: self.now()}
+            ).where(PluginState.name == name).returning(PluginState.id)
+            if not updated:
+                await PluginState.insert(
+                    PluginState(name=name, enabled=enabled, settings="{}", updated_at=self.now())
+                )
+        await self.load_plugin_states()
 
     def is_enabled(self, name: str) -> bool:
         return self.pm.get_plugin(name) is not None and name not in self.disabled

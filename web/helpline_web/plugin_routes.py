@@ -1,0 +1,34 @@
+"""Routes plugins register, mounted under `/p/<plugin>/` and gated on the plugin being enabled."""
+
+from __future__ import annotations
+
+from litestar import Router
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotFoundException
+from litestar.handlers import BaseRouteHandler
+
+from helpline.runtime import Helpline
+
+
+async def plugin_enabled(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """A disabled plugin's pages do not exist, whatever links still point at them."""
+    helpline: Helpline = connection.app.state.helpline
+    await helpline.refresh_plugin_states()
+    if not helpline.is_enabled(handler.opt["plugin"]):
+        raise NotFoundException()
+
+
+def plugin_routers(helpline: Helpline) -> list[Router]:
+    routers = []
+    for plugin, handlers in helpline.each("register_routes", helpline=helpline):
+        if handlers:
+            routers.append(
+                Router(
+                    path=f"/p/{plugin}",
+                    route_handlers=list(handlers),
+                    guards=[plugin_enabled],
+                    opt={"plugin": plugin},
+                    tags=[plugin],
+                )
+            )
+    return routers
