@@ -12,17 +12,18 @@ from urllib.parse import unquote, urlparse
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import TransactionType
 from piccolo.querystring import QueryString
 
 from helpline.errors import SettingsError
+from helpline.sqlite import PooledSQLiteEngine
 
 
 def make_engine(url: str) -> Engine:
     """An engine for `sqlite:///path` or `postgres://…`."""
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///") :]  # sqlite:////abs/path or sqlite:///relative/path
-        engine = SQLiteEngine(path=path, timeout=30)
+        engine = PooledSQLiteEngine(path=path, timeout=30)
         with sqlite3.connect(path) as conn:
             # WAL lets readers proceed while one writer commits; it persists in the file.
             conn.execute("PRAGMA journal_mode=WAL")
@@ -65,6 +66,8 @@ async def connect(engine: Engine) -> None:
 async def disconnect(engine: Engine) -> None:
     if is_postgres(engine) and engine.pool is not None:
         await engine.close_connection_pool()
+    elif isinstance(engine, PooledSQLiteEngine):
+        await engine.close_pool()
 
 
 def transaction(engine: Engine) -> Any:
