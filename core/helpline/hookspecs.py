@@ -84,6 +84,36 @@ def helpline_started(helpline: Helpline) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# UI slots: plain data the web shell renders. `url`s of plugin pages start with `/p/<plugin>/`.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def menu_links(helpline: Helpline, actor: Actor) -> list[dict[str, Any]]:
+    """Top menu entries for this viewer: `[{"label": str, "url": str}]`."""
+
+
+@hookspec
+def ticket_panels(helpline: Helpline, ticket: Ticket, actor: Actor) -> list[dict[str, Any]]:
+    """Side panels on the agent's ticket page: `[{"title": str, "html": Markup or str}]`."""
+
+
+@hookspec
+def ticket_actions(helpline: Helpline, ticket: Ticket, actor: Actor) -> list[dict[str, Any]]:
+    """Buttons on the ticket page: `[{"label": str, "url": str}]`; the button POSTs to `url`."""
+
+
+@hookspec
+def dashboard_widgets(helpline: Helpline, actor: Actor) -> list[dict[str, Any]]:
+    """Widgets on the agent dashboard: `[{"title": str, "html": Markup or str}]`."""
+
+
+@hookspec
+def settings_pages(helpline: Helpline, actor: Actor) -> list[dict[str, Any]]:
+    """Links in the admin area for this plugin's settings: `[{"label": str, "url": str}]`."""
+
+
+# ---------------------------------------------------------------------------------------------
 # Events: called inside the transaction of the change, so what a plugin writes commits or rolls
 # back with it. Slow or external work belongs in a job (`helpline.jobs.enqueue`).
 # ---------------------------------------------------------------------------------------------
@@ -119,6 +149,13 @@ def user_created(helpline: Helpline, user: Actor) -> None:
 # ---------------------------------------------------------------------------------------------
 # Decisions: the first plugin to answer wins.
 # ---------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def deliver_notification(
+    helpline: Helpline, recipient: Actor, subject: str, body: str, ticket: Ticket | None
+) -> bool | None:
+    """Deliver a notification to a person through a channel (email, chat…); True when taken."""
 
 
 @hookspec(firstresult=True)

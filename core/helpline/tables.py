@@ -6,6 +6,7 @@ from piccolo.columns import (
     JSON,
     Array,
     BigInt,
+    Bytea,
     Boolean,
     ForeignKey,
     Integer,
@@ -209,6 +210,34 @@ class PluginState(Table, tablename="plugin_state"):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
+class WebSession(Table, tablename="web_session"):
+    """Server-side web sessions, shared by every web worker and node."""
+
+    key = Varchar(128, unique=True)
+    value = Bytea()
+    expires_at = Timestamptz(null=True, default=None, index=True)
+
+
+class AuditLog(Table, tablename="audit_log"):
+    """What admins changed: users, roles, teams, settings, plugins, tokens."""
+
+    actor = ForeignKey(User, null=True, on_delete=OnDelete.set_null, index=True)
+    action = Varchar(100, index=True)
+    target = Varchar(200, default="")
+    details = JSON(default="{}")
+    ip = Varchar(64, null=True, default=None)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class SavedView(Table, tablename="saved_view"):
+    """A named ticket-list filter an agent keeps in the sidebar."""
+
+    user = ForeignKey(User, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(100)
+    query = Text()
+    position = Integer(default=0)
+
+
 CORE_TABLES: list[type[Table]] = [
     Organization,
     Role,
@@ -228,4 +257,7 @@ CORE_TABLES: list[type[Table]] = [
     ApiToken,
     Job,
     PluginState,
+    WebSession,
+    AuditLog,
+    SavedView,
 ]

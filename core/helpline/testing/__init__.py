@@ -8,7 +8,8 @@ backends with `HELPLINE_TEST_BACKENDS=sqlite`, or per test with `@pytest.mark.sq
 
 Fixtures: `helpline` (a started runtime on a fresh database), `clock`, `factory`, `admin`,
 `manager`, `agent`, `customer`, `app`, `client`, `api` (`api(actor)` → a client with that
-actor's bearer token), `run_jobs`. Override `helpline_plugins` to register extra plugins and
+actor's bearer token), `browser_client` and `signin(actor)` (cookie-keeping clients for pages,
+sending the CSRF token), `run_jobs`. Override `helpline_plugins` to register extra plugins and
 `helpline_settings_overrides` to change settings.
 """
 
@@ -26,7 +27,7 @@ from typing import Any
 import pytest
 
 from helpline.testing.clock import Clock
-from helpline.testing.factories import ApiClient, Factory
+from helpline.testing.factories import ApiClient, Factory, WebClient
 
 _COUNTER = itertools.count(1)
 BACKENDS = ("sqlite", "postgres")
@@ -242,6 +243,38 @@ def api(client: Any, factory: Factory) -> Any:
 
     async def make(actor: Any) -> ApiClient:
         return ApiClient(client, await factory.token(actor))
+
+    return make
+
+
+@pytest.fixture
+async def browser_client(app: Any) -> AsyncIterator[Any]:
+    """`await browser_client()` → a new cookie-keeping client (no one signed in yet)."""
+    import httpx
+
+    opened: list[Any] = []
+
+    async def make() -> WebClient:
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+        opened.append(http)
+        return WebClient(http)
+
+    yield make
+    for http in opened:
+        await http.aclose()
+
+
+@pytest.fixture
+def signin(browser_client: Any, helpline: Any) -> Any:
+    """`await signin(actor)` → a WebClient signed in as that actor (its password is set if needed)."""
+    from helpline.services.users import set_password
+
+    async def make(actor: Any, password: str = "correct-horse-battery") -> WebClient:
+        await set_password(helpline, actor.id, password)
+        web = await browser_client()
+        response = await web.post("/login", data={"email": actor.email, "password": password})
+        assert response.status_code == 303, response.text
+        return web
 
     return make
 

@@ -98,3 +98,28 @@ class ApiClient:
 
     async def delete(self, url: str, **kwargs: Any) -> Any:
         return await self.request("DELETE", url, **kwargs)
+
+
+class WebClient:
+    """A browser-like client: keeps cookies and sends the CSRF token on state-changing requests."""
+
+    def __init__(self, http: Any) -> None:
+        self.http = http
+
+    async def request(self, method: str, url: str, **kwargs: Any) -> Any:
+        if method not in ("GET", "HEAD", "OPTIONS"):
+            if "helpline_csrf" not in self.http.cookies:
+                await self.http.get("/login")
+            headers = {"x-csrftoken": self.http.cookies.get("helpline_csrf", ""), **kwargs.pop("headers", {})}
+            kwargs["headers"] = headers
+        return await self.http.request(method, url, **kwargs)
+
+    async def get(self, url: str, **kwargs: Any) -> Any:
+        return await self.request("GET", url, **kwargs)
+
+    async def post(self, url: str, **kwargs: Any) -> Any:
+        return await self.request("POST", url, **kwargs)
+
+    @property
+    def cookies(self) -> Any:
+        return self.http.cookies

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Router
 from litestar.di import Provide
 
-from helpline_web.api.auth import provide_actor, provide_helpline
+from helpline_web.api.auth import provide_actor
 from helpline_web.api.misc import download_attachment, me, priorities, statuses, ticket_types
 from helpline_web.api.tickets import TicketController, search_tickets
 
@@ -22,8 +22,6 @@ def api_router() -> Router:
             priorities,
             ticket_types,
         ],
-        dependencies={
-            "helpline": Provide(provide_helpline),
-            "actor": Provide(provide_actor),
-        },
+        # `helpline` is provided by the app for every route.
+        dependencies={"actor": Provide(provide_actor)},
     )

@@ -1,0 +1,82 @@
+"""What every page knows: the viewer, the menu, flash messages; and `page()` to render one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.exceptions import HTTPException
+from litestar.response import Template
+
+from helpline.model import Actor
+from helpline.runtime import Helpline
+
+HTMX_FILE = "vendor/htmx-2.0.11.min.js"
+HTMX_SSE_FILE = "vendor/htmx-ext-sse-2.2.4.js"
+
+
+class LoginRequired(HTTPException):
+    """No signed-in user: pages redirect to the login form, htmx requests get HX-Redirect."""
+
+    status_code = 401
+
+
+def helpline_of(request: Request) -> Helpline:
+    return request.app.state.helpline
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
+
+
+def flash(request: Request, message: str, kind: str = "info") -> None:
+    session = dict(request.session) if isinstance(request.scope.get("session"), dict) else {}
+    session["_flash"] = [*session.get("_flash", []), {"kind": kind, "message": message}]
+    request.set_session(session)
+
+
+def _take_flashes(request: Request) -> list[dict[str, str]]:
+    session = request.scope.get("session")
+    if not isinstance(session, dict) or "_flash" not in session:
+        return []
+    return session.pop("_flash")
+
+
+async def menu(request: Request, viewer: Actor | None) -> list[dict[str, Any]]:
+    """Core menu entries the viewer may use, then what enabled plugins add."""
+    if viewer is None:
+        return []
+    items: list[dict[str, Any]] = []
+    if viewer.staff:
+        items.append({"label": "Tickets", "url": "/tickets", "key": "tickets"})
+        items.append({"label": "New ticket", "url": "/tickets/new", "key": "new"})
+    else:
+        items.append({"label": "My requests", "url": "/portal", "key": "portal"})
+        items.append({"label": "New request", "url": "/portal/new", "key": "portal-new"})
+    if any(viewer.can(c) for c in ("users.manage", "roles.manage", "plugins.manage", "teams.manage", "audit.view")):
+        items.append({"label": "Admin", "url": "/admin", "key": "admin"})
+    helpline = helpline_of(request)
+    for links in await helpline.hook("menu_links", helpline=helpline, actor=viewer):
+        items.extend(links or [])
+    return items
+
+
+async def page(
+    request: Request, template: str, *, status_code: int = 200, **context: Any
+) -> Template:
+    """A full page, or only its content block for an htmx request."""
+    viewer: Actor | None = getattr(request.state, "viewer", None)
+    return Template(
+        template_name=template,
+        status_code=status_code,
+        context={
+            "viewer": viewer,
+            "menu": await menu(request, viewer),
+            "flashes": _take_flashes(request),
+            "fragment": is_htmx(request),
+            "path": request.url.path,
+            "htmx_file": HTMX_FILE,
+            "htmx_sse_file": HTMX_SSE_FILE,
+            **context,
+        },
+    )

@@ -1,0 +1,3 @@
+"""Server-rendered pages: agent workspace, customer portal, admin."""
+
+PAGE_ROUTES: list = []
