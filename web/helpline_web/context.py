@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request
+from litestar import MediaType, Request
 from litestar.exceptions import HTTPException
 from litestar.response import Template
 
@@ -69,6 +69,7 @@ async def page(
     return Template(
         template_name=template,
         status_code=status_code,
+        media_type=MediaType.HTML,
         context={
             "viewer": viewer,
             "menu": await menu(request, viewer),

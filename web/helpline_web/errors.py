@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from litestar import Request, Response
+from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
 
@@ -49,7 +49,9 @@ def _page(request: Request, status: int, message: str | None = None) -> Response
         "htmx_sse_file": "",
     }
     headers = {"HX-Retarget": "#errors", "HX-Reswap": "innerHTML"} if is_htmx(request) else {}
-    return Template("errors/error.html", context=context, status_code=status, headers=headers)
+    return Template(
+        "errors/error.html", context=context, status_code=status, headers=headers, media_type=MediaType.HTML
+    )
 
 
 def not_found(request: Request, exc: NotFound) -> Response:

@@ -9,7 +9,8 @@ backends with `HELPLINE_TEST_BACKENDS=sqlite`, or per test with `@pytest.mark.sq
 Fixtures: `helpline` (a started runtime on a fresh database), `clock`, `factory`, `admin`,
 `manager`, `agent`, `customer`, `app`, `client`, `api` (`api(actor)` → a client with that
 actor's bearer token), `browser_client` and `signin(actor)` (cookie-keeping clients for pages,
-sending the CSRF token), `run_jobs`. Override `helpline_plugins` to register extra plugins and
+sending the CSRF token), `run_jobs`; for browser tests `live_server` (the app over HTTP on
+127.0.0.1), `chromium` (Debian's Chromium driven by Playwright) and `browser_context`. Override `helpline_plugins` to register extra plugins and
 `helpline_settings_overrides` to change settings.
 """
 
@@ -26,9 +27,11 @@ from typing import Any
 
 import pytest
 
+from helpline.testing.browser import browser_context, chromium, live_server
 from helpline.testing.clock import Clock
 from helpline.testing.factories import ApiClient, Factory, WebClient
 
+__all__ = ["browser_context", "chromium", "live_server"]
 _COUNTER = itertools.count(1)
 BACKENDS = ("sqlite", "postgres")
 
