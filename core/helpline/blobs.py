@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from helpline.errors import Invalid
@@ -34,14 +35,20 @@ def read_blob(blob_dir: Path, sha256: str) -> bytes:
     return blob_path(blob_dir, sha256).read_bytes()
 
 
-def safe_filename(name: str) -> str:
+def safe_filename(name: str, max_length: int = 200) -> str:
     """A filename without directories, control characters or shell surprises."""
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    # Control and format characters (NUL, newlines, bidi overrides) are invisible: drop them.
+    name = "".join(c for c in name if not unicodedata.category(c).startswith("C"))
     name = _SAFE_NAME.sub("_", name).strip(" .")
     if not name:
         return "attachment"
-    stem, dot, ext = name[:200].rpartition(".")
-    return name[:200] if len(name) <= 200 else f"{stem[:190]}{dot}{ext[:9]}"
+    if len(name) <= max_length:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > 16:
+        return name[:max_length]
+    return f"{stem[: max_length - len(ext) - 1]}.{ext}"
 
 
 def check_size(size: int, limit: int, field: str = "attachments") -> None:

@@ -25,7 +25,8 @@ class Actor(msgspec.Struct, frozen=True, kw_only=True):
     active: bool = True
 
     def can(self, code: str) -> bool:
-        return code in self.permissions or "*" in self.permissions
+        # A deactivated account keeps its role but may do nothing until reactivated.
+        return self.active and (code in self.permissions or "*" in self.permissions)
 
 
 class Ticket(msgspec.Struct, kw_only=True):

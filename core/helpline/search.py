@@ -31,6 +31,20 @@ def fts5_query(text: str) -> str:
     return " ".join(quoted)
 
 
+def pg_query(text: str) -> str:
+    """User text as a `to_tsquery` string: every word must match, the last one as a prefix.
+
+    `websearch_to_tsquery` has no prefix matching, so the query is built from the words alone;
+    quoting each word keeps operators in the user's text from meaning anything.
+    """
+    words = _WORD.findall(text)[:32]
+    if not words:
+        return ""
+    quoted = [f"'{w}'" for w in words]
+    quoted[-1] += ":*"
+    return " & ".join(quoted)
+
+
 def _kinds_sql(actor: Actor) -> str:
     # Kinds are a fixed vocabulary, never user input.
     return ", ".join(f"'{k}'" for k in visible_message_kinds(actor))
@@ -41,13 +55,14 @@ def matching_tickets(helpline: Helpline, actor: Actor, text: str) -> Any:
     kinds = _kinds_sql(actor)
     if helpline.is_postgres:
         lang = PG_TEXT_CONFIG
+        query = pg_query(text)
         return WhereRaw(
             f'"ticket"."id" IN ('
-            f"SELECT t.id FROM ticket t WHERE t.search_vector @@ websearch_to_tsquery('{lang}', {{}}) "
+            f"SELECT t.id FROM ticket t WHERE t.search_vector @@ to_tsquery('{lang}', {{}}) "
             f"UNION SELECT m.ticket FROM message m WHERE m.kind IN ({kinds}) "
-            f"AND m.search_vector @@ websearch_to_tsquery('{lang}', {{}}))",
-            text,
-            text,
+            f"AND m.search_vector @@ to_tsquery('{lang}', {{}}))",
+            query,
+            query,
         )
     query = fts5_query(text)
     return WhereRaw(
@@ -72,14 +87,14 @@ async def search_tickets(
     kinds = _kinds_sql(actor)
     if helpline.is_postgres:
         lang = PG_TEXT_CONFIG
-        tsq = f"websearch_to_tsquery('{lang}', {{}})"
+        tsq = f"to_tsquery('{lang}', {{}})"
         hits = (
             f"SELECT t.id, 2 * ts_rank(t.search_vector, {tsq}) AS score FROM ticket t "
             f"WHERE t.search_vector @@ {tsq} "
             f"UNION ALL SELECT m.ticket, ts_rank(m.search_vector, {tsq}) FROM message m "
             f"WHERE m.kind IN ({kinds}) AND m.search_vector @@ {tsq}"
         )
-        args: list[Any] = [text] * 4
+        args: list[Any] = [pg_query(text)] * 4
         best = "max(hit.score) DESC"
     else:
         query = fts5_query(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 
@@ -37,3 +38,16 @@ def text_to_html(value: str) -> str:
         "<p>" + "<br>".join(html.escape(line) for line in p.strip("\n").split("\n")) + "</p>"
         for p in paragraphs
     )
+
+
+_BREAKS = re.compile(r"<(?:br|hr)\b[^>]*>|</(?:p|div|li|tr|h[1-6]|blockquote|pre|table)>", re.I)
+_CELLS = re.compile(r"</t[dh]>", re.I)
+
+
+def html_to_text(value: str) -> str:
+    """The readable text of an HTML body, for search and plain-text views."""
+    # Whitespace after the tag, not instead of it: removing closing tags would reorder the tree.
+    value = _CELLS.sub("\\g<0> ", _BREAKS.sub("\\g<0>\n", value))
+    text = html.unescape(nh3.clean(value, tags=set()))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

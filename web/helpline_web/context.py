@@ -11,6 +11,17 @@ from litestar.response import Template
 from helpline.model import Actor
 from helpline.runtime import Helpline
 
+#: Any of these opens the admin area (helpline_web.pages.admin has one section per code).
+ADMIN_CODES = (
+    "users.manage",
+    "teams.manage",
+    "organizations.manage",
+    "roles.manage",
+    "settings.manage",
+    "plugins.manage",
+    "tokens.manage",
+    "audit.view",
+)
 HTMX_FILE = "vendor/htmx-2.0.11.min.js"
 HTMX_SSE_FILE = "vendor/htmx-ext-sse-2.2.4.js"
 
@@ -53,11 +64,16 @@ async def menu(request: Request, viewer: Actor | None) -> list[dict[str, Any]]:
     else:
         items.append({"label": "My requests", "url": "/portal", "key": "portal"})
         items.append({"label": "New request", "url": "/portal/new", "key": "portal-new"})
-    if any(viewer.can(c) for c in ("users.manage", "roles.manage", "plugins.manage", "teams.manage", "audit.view")):
+    if any(viewer.can(c) for c in ADMIN_CODES):
         items.append({"label": "Admin", "url": "/admin", "key": "admin"})
     helpline = helpline_of(request)
     for links in await helpline.hook("menu_links", helpline=helpline, actor=viewer):
-        items.extend(links or [])
+        items.extend(dict(link) for link in links or [])
+    # The entry for this page is the one whose URL is the longest prefix of the path.
+    path = request.url.path
+    matches = [i for i in items if path == i["url"] or path.startswith(i["url"].rstrip("/") + "/")]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["current"] = True
     return items
 
 

@@ -9,6 +9,7 @@ from typing import TypeVar
 from urllib.parse import urlparse
 
 import click
+import pluggy
 
 from helpline.errors import HelplineError, SettingsError
 from helpline.plugins import make_plugin_manager
@@ -49,6 +50,10 @@ class CliState:
         return asyncio.run(with_runtime(self.settings, work, needs_schema=needs_schema))
 
 
+#: Hands a command the `CliState` of the `helpline` group.
+pass_state = click.make_pass_decorator(CliState)
+
+
 def display_url(url: str) -> str:
     """The database URL without its password, fit for printing."""
     parsed = urlparse(url)
@@ -83,6 +88,16 @@ async def with_runtime(
         raise click.ClickException(str(exc)) from exc
     finally:
         await helpline.stop()
+
+
+def plugin_manager(settings: Settings) -> pluggy.PluginManager:
+    """The plugin manager the settings ask for, or a clean exit saying why it cannot be built."""
+    try:
+        return make_plugin_manager(settings.plugins, settings.disable_plugins)
+    except SettingsError as exc:
+        raise SettingsProblem(str(exc)) from exc
+    except Exception as exc:  # a plugin that fails to import
+        raise click.ClickException(f"cannot load plugins: {type(exc).__name__}: {exc}") from exc
 
 
 def _start_failure(settings: Settings, exc: Exception) -> click.ClickException:

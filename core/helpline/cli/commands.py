@@ -13,17 +13,22 @@ from typing import Any
 import click
 import pluggy
 
-from helpline import jobs
-from helpline.cli.base import CliState, applied_migrations, display_url
+from helpline import __version__, jobs
+from helpline.cli.base import (
+    CliState,
+    applied_migrations,
+    display_url,
+    pass_state,
+    plugin_manager,
+)
 from helpline.errors import Invalid
-from helpline.plugins import ENTRY_POINT_GROUP, describe_plugins, make_plugin_manager
+from helpline.plugins import DEFAULT_PLUGINS, describe_plugins
+from helpline.plugins import ENTRY_POINT_GROUP as GROUP
 from helpline.runtime import Helpline
 from helpline.services import setup
-from helpline.settings import Settings
 from helpline.services import users as user_service
+from helpline.settings import Settings
 from helpline.tables import Role
-
-pass_state = click.make_pass_decorator(CliState)
 
 
 async def _install(helpline: Helpline) -> list[tuple[str, str]]:
@@ -81,7 +86,7 @@ def init(state: CliState, admin_email: str, admin_password: str, admin_name: str
         click.echo(f"Admin {email} already exists (user {existing}); left unchanged.")
     else:
         click.echo(f"Created admin {email} (user {created}).")
-    click.echo("Next: helpline serve")
+    click.echo(f"Next: helpline --data-dir {settings.data_path} serve")
 
 
 @click.command()
@@ -156,17 +161,19 @@ def plugins() -> None:
 def list_plugins(state: CliState, as_json: bool) -> None:
     """Each plugin's name, version, enabled state and the hooks it implements."""
     settings = state.settings
-    pm = make_plugin_manager(settings.plugins, settings.disable_plugins)
+    pm = plugin_manager(settings)
     described = describe_plugins(pm, asyncio.run(_runtime_disabled(settings, pm)))
     loaded = {p["name"] for p in described}
-    # Installed but kept out at start (HELPLINE_PLUGINS / HELPLINE_DISABLE_PLUGINS).
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name not in loaded:
-            version = ep.dist.version if ep.dist else ""
+    # Installed but kept out at start (plugins / disable_plugins settings): listed as disabled.
+    versions = {name: __version__ for name in DEFAULT_PLUGINS}
+    versions |= {ep.name: ep.dist.version if ep.dist else "" for ep in entry_points(group=GROUP)}
+    for name, version in versions.items():
+        if name not in loaded:
+            builtin = name in DEFAULT_PLUGINS
             described.append(
-                {"name": ep.name, "version": version, "enabled": False, "essential": False,
-                 "builtin": False, "hooks": []}  # fmt: skip
-            )
+                {"name": name, "version": version, "enabled": False, "essential": False,
+                 "builtin": builtin, "hooks": []}
+            )  # fmt: skip
     described.sort(key=lambda p: p["name"])
     if as_json:
         click.echo(json.dumps(described, indent=2))
@@ -176,8 +183,9 @@ def list_plugins(state: CliState, as_json: bool) -> None:
         for p in described
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
+    for name, version, enabled, hooks in rows:
+        line = f"{name:<{widths[0]}}  {version:<{widths[1]}}  {enabled:<{widths[2]}}  {hooks}"
+        click.echo(line.rstrip())
 
 
 async def _runtime_disabled(settings: Settings, pm: pluggy.PluginManager) -> set[str]:
@@ -206,7 +214,10 @@ async def _runtime_disabled(settings: Settings, pm: pluggy.PluginManager) -> set
 @pass_state
 def worker(state: CliState, once: bool) -> None:
     """Run background jobs until SIGINT or SIGTERM."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("piccolo").setLevel(logging.WARNING)  # it logs the SQLite version at start
     if once:
         count = state.run(jobs.run_pending)
         click.echo(f"Ran {count} job{'' if count == 1 else 's'}.")

@@ -8,10 +8,11 @@ import os
 import click
 
 from helpline import db
-from helpline.cli.base import CliState, display_url, schema_ready
+from helpline.cli.base import CliState, display_url, pass_state, schema_ready
 from helpline.runtime import Helpline
 
-pass_state = click.make_pass_decorator(CliState)
+#: Seconds a stop waits for requests in flight; live (SSE) streams never finish by themselves.
+SHUTDOWN_GRACE = 5
 
 
 @click.command()
@@ -36,14 +37,13 @@ pass_state = click.make_pass_decorator(CliState)
     show_default=True,
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
 )
-@click.pass_obj
+@pass_state
 def serve(
     state: CliState, host: str, port: int, workers: int, job_worker: bool | None, log_level: str
 ) -> None:
     """Serve the web UI and the API."""
     try:
         import uvicorn
-
         from helpline_web.app import create_app
     except ImportError as exc:
         raise click.ClickException(
@@ -62,11 +62,18 @@ def serve(
         if job_worker is not None:
             os.environ["HELPLINE_WORKER"] = "true" if job_worker else "false"
         uvicorn.run(
-            "helpline_web.asgi:app", host=host, port=port, workers=workers, log_level=log_level
+            "helpline_web.asgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            timeout_graceful_shutdown=SHUTDOWN_GRACE,
         )
         return
     app = create_app(Helpline(settings), worker=job_worker)
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    uvicorn.run(
+        app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=SHUTDOWN_GRACE
+    )
 
 
 async def _has_schema(url: str) -> bool:

@@ -12,10 +12,11 @@ from helpline.errors import Forbidden, Invalid, NotFound
 from helpline.model import Actor, AttachmentInfo, Message, Ticket
 from helpline.runtime import Helpline
 from helpline.services import history
-from helpline.services.tickets import _apply, get_ticket
+from helpline.services.tickets import _apply, get_ticket, locked_ticket
 from helpline.tables import Attachment
 from helpline.tables import Message as MessageRow
-from helpline.text import sanitize_html, text_to_html
+from helpline.tables import Ticket as TicketRow
+from helpline.text import html_to_text, sanitize_html, text_to_html
 from helpline.visibility import visible_message_kinds
 
 #: Status categories a customer's reply brings back to "open".
@@ -42,6 +43,9 @@ async def insert_message(
 ) -> Message:
     """Store a message and its files; callers own permissions, history and hooks."""
     html = sanitize_html(body_html) if body_html else text_to_html(body)
+    if body_html and not body.strip():
+        # The plain body is what search indexes and plain-text channels send.
+        body = html_to_text(html)
     limit = helpline.settings.attachment_max_bytes
     for item in attachments:
         check_size(len(item.data), limit)
@@ -96,7 +100,13 @@ async def add_message(
     if not (body or "").strip() and not body_html and not attachments:
         raise Invalid("body", "must not be empty")
     async with helpline.transaction():
-        ticket = await get_ticket(helpline, actor, number)
+        (ticket,) = await locked_ticket(helpline, actor, number)
+        if ticket.merged_into_id is not None:
+            target = await TicketRow.select(TicketRow.number).where(
+                TicketRow.id == ticket.merged_into_id
+            ).first()
+            where = f"#{target['number']}" if target else "another ticket"
+            raise Forbidden(f"ticket #{number} was merged into {where}; write there", "body")
         if ticket.status_category == "closed" and not actor.staff:
             raise Forbidden(f"ticket #{number} is closed; please open a new request", "body")
         kind = "internal" if internal else "public"
@@ -123,8 +133,6 @@ async def add_message(
         if changes:
             ticket = await _apply(helpline, ticket, actor, changes, via=via)
         else:
-            from helpline.tables import Ticket as TicketRow
-
             await TicketRow.update({TicketRow.updated_at: helpline.now()}).where(TicketRow.id == ticket.id)
         await helpline.hook(
             "message_added", helpline=helpline, ticket=ticket, message=message, actor=actor

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import msgspec
+from piccolo.columns.combination import WhereRaw
+from piccolo.querystring import QueryString
 
 from helpline import search
 from helpline.errors import Conflict, Forbidden, Invalid, NotFound
@@ -19,10 +22,18 @@ from helpline.visibility import visible_tickets
 
 UPDATABLE = ("subject", "status", "priority", "type", "tags", "custom_fields")
 ASSIGNABLE = ("assignee_id", "team_id")
+_NAME_OF = "COALESCE((SELECT lower({0}.name) FROM {1} {0} WHERE {0}.id = \"ticket\".\"{2}\"), '')"
 SORTS = {
     "updated_at": TicketRow.updated_at,
     "created_at": TicketRow.created_at,
     "number": TicketRow.number,
+    # Queue columns: lookups correlated on primary keys, run only for the matching rows.
+    "subject": QueryString('lower("ticket"."subject")'),
+    "status": QueryString('(SELECT s.position FROM status s WHERE s.name = "ticket"."status")'),
+    "priority": QueryString('(SELECT p.rank FROM priority p WHERE p.name = "ticket"."priority")'),
+    "requester": QueryString(_NAME_OF.format("u", "users", "requester")),
+    "assignee": QueryString(_NAME_OF.format("u", "users", "assignee")),
+    "team": QueryString(_NAME_OF.format("t", "team", "team")),
 }
 _COLUMNS = (
     TicketRow.id,
@@ -89,25 +100,51 @@ async def get_ticket(helpline: Helpline, actor: Actor, number: int) -> Ticket:
     return found[0]
 
 
+async def locked_ticket(helpline: Helpline, actor: Actor, *numbers: int) -> list[Ticket]:
+    """Tickets read for a change: their rows stay locked until the transaction ends.
+
+    Without the lock, two PostgreSQL transactions read the same version and the slower one
+    fails with a conflict even when it passed no version. SQLite needs nothing: its write
+    transactions are immediate, so writers already run one at a time.
+    """
+    if helpline.is_postgres:
+        await (
+            TicketRow.select(TicketRow.id)
+            .where(TicketRow.number.is_in(sorted(set(numbers))))
+            .order_by(TicketRow.number)
+            .lock_rows()
+        )
+    return [await get_ticket(helpline, actor, number) for number in numbers]
+
+
 async def list_tickets(
     helpline: Helpline,
     actor: Actor,
     *,
     status: str | None = None,
     status_category: str | None = None,
+    status_categories: list[str] | None = None,
     priority: str | None = None,
     type: str | None = None,
     assignee_id: int | None = None,
     unassigned: bool = False,
     requester_id: int | None = None,
     team_id: int | None = None,
+    team_ids: list[int] | None = None,
     tag: str | None = None,
     q: str | None = None,
+    solved_since: datetime | None = None,
+    updated_since: datetime | None = None,
     sort: str = "-updated_at",
     page: int = 1,
     per_page: int = 25,
 ) -> tuple[list[Ticket], int]:
-    """A page of the tickets the actor may see, filtered, with the total count."""
+    """A page of the tickets the actor may see, filtered, with the total count.
+
+    `status_categories` and `team_ids` match any of their values (an empty list matches
+    nothing); `solved_since` and `updated_since` keep tickets solved or changed at or after
+    that moment.
+    """
     where = visible_tickets(actor)
     for column, value in (
         (TicketRow.status, status),
@@ -122,7 +159,18 @@ async def list_tickets(
             where &= column == value
     if unassigned:
         where &= TicketRow.assignee.is_null()
-    if tag:
+    for column, values in (
+        (TicketRow.status_category, status_categories),
+        (TicketRow.team, team_ids),
+    ):
+        if values is not None:
+            where &= column.is_in(sorted(set(values))) if values else WhereRaw("1 = 0")
+    if solved_since is not None:
+        where &= TicketRow.solved_at >= solved_since
+    if updated_since is not None:
+        where &= TicketRow.updated_at >= updated_since
+    if tag and tag.strip():
+        tag = _clean_tags([tag])[0]
         where &= TicketRow.id.is_in(TicketTag.select(TicketTag.ticket).where(TicketTag.tag == tag))
     if q and q.strip():
         where &= search.matching_tickets(helpline, actor, q)
@@ -249,11 +297,12 @@ async def create_ticket(
         raise Invalid("body", "must not be empty")
     if (assignee is not None or team is not None) and not actor.can("tickets.assign"):
         raise Forbidden("you may not assign tickets", "assignee" if assignee is not None else "team")
-    if not actor.staff and (priority is not None or tags):
-        raise Forbidden("customers cannot set priority or tags", "priority" if priority else "tags")
+    if not actor.can("tickets.update") and (priority is not None or tags):
+        field = "priority" if priority is not None else "tags"
+        raise Forbidden(f"you may not set {field}", field)
     now = helpline.now()
     async with helpline.transaction():
-        if requester is None or requester in (actor.id, actor.email):
+        if requester is None or requester == actor.id or _same_email(requester, actor.email):
             requester_id = actor.id
         elif not actor.can("tickets.create_on_behalf"):
             raise Forbidden("you may only open tickets for yourself", "requester")
@@ -323,6 +372,10 @@ async def create_ticket(
     return ticket
 
 
+def _same_email(ref: int | str, email: str) -> bool:
+    return isinstance(ref, str) and ref.strip().lower() == email
+
+
 async def _route(helpline: Helpline, ticket: Ticket) -> Ticket:
     """Ask the routing plugins for an assignee or team for a new ticket."""
     decision = await helpline.hook_first("route_ticket", helpline=helpline, ticket=ticket)
@@ -356,7 +409,7 @@ async def update_ticket(
     if unknown:
         raise Invalid(sorted(unknown)[0], "cannot be changed")
     async with helpline.transaction():
-        ticket = await get_ticket(helpline, actor, number)
+        (ticket,) = await locked_ticket(helpline, actor, number)
         if version is not None and version != ticket.version:
             raise Conflict(
                 f"ticket #{number} was changed by someone else (version {ticket.version})",
@@ -375,6 +428,8 @@ async def _validate(helpline: Helpline, actor: Actor, ticket: Ticket, fields: di
             customer_solves = (
                 field == "status"
                 and actor.can("tickets.solve_own")
+                and ticket.requester_id == actor.id
+                and ticket.status_category != "closed"
                 and await status_category(value) == "solved"
             )
             if not customer_solves:
@@ -385,6 +440,8 @@ async def _validate(helpline: Helpline, actor: Actor, ticket: Ticket, fields: di
                 raise Invalid("subject", "must not be empty")
         elif field == "status":
             await status_category(value)
+            if ticket.merged_into_id is not None and value != ticket.status:
+                raise Invalid("status", f"ticket #{ticket.number} was merged into another ticket")
         elif field == "priority":
             await _check_value(Priority, "priority", value)
         elif field == "type":
@@ -442,7 +499,11 @@ async def _apply(
         (TicketRow.id == ticket.id) & (TicketRow.version == ticket.version)
     ).returning(TicketRow.id)
     if not updated:
-        raise Conflict(f"ticket #{ticket.number} was changed by someone else")
+        current = await TicketRow.select(TicketRow.version).where(TicketRow.id == ticket.id).first()
+        raise Conflict(
+            f"ticket #{ticket.number} was changed by someone else",
+            current_version=current["version"] if current else None,
+        )
     if "tags" in changes:
         await _set_tags(ticket.id, ticket.tags, changes["tags"])
     await history.record_changes(helpline, ticket, actor, changes, via=via, kind=kind)
@@ -470,7 +531,7 @@ async def assign_ticket(
 
 async def add_tags(helpline: Helpline, actor: Actor, number: int, tags: list[str]) -> Ticket:
     async with helpline.transaction():
-        ticket = await get_ticket(helpline, actor, number)
+        (ticket,) = await locked_ticket(helpline, actor, number)
         return await update_ticket(
             helpline, actor, number, version=None, tags=[*ticket.tags, *tags]
         )
@@ -479,7 +540,7 @@ async def add_tags(helpline: Helpline, actor: Actor, number: int, tags: list[str
 async def remove_tags(helpline: Helpline, actor: Actor, number: int, tags: list[str]) -> Ticket:
     drop = set(_clean_tags(tags))
     async with helpline.transaction():
-        ticket = await get_ticket(helpline, actor, number)
+        (ticket,) = await locked_ticket(helpline, actor, number)
         return await update_ticket(
             helpline, actor, number, version=None, tags=[t for t in ticket.tags if t not in drop]
         )
@@ -490,7 +551,7 @@ async def reopen_ticket(helpline: Helpline, actor: Actor, number: int, status: s
     if not actor.can("tickets.update"):
         raise Forbidden("you may not reopen tickets", "status")
     async with helpline.transaction():
-        ticket = await get_ticket(helpline, actor, number)
+        (ticket,) = await locked_ticket(helpline, actor, number)
         if ticket.status_category not in ("solved", "closed"):
             raise Invalid("status", f"ticket #{number} is not solved or closed")
         if ticket.merged_into_id is not None:
@@ -509,8 +570,7 @@ async def merge_tickets(helpline: Helpline, actor: Actor, source: int, target: i
     if source == target:
         raise Invalid("target", "a ticket cannot be merged into itself")
     async with helpline.transaction():
-        src = await get_ticket(helpline, actor, source)
-        dst = await get_ticket(helpline, actor, target)
+        src, dst = await locked_ticket(helpline, actor, source, target)
         if src.merged_into_id is not None:
             raise Invalid("source", f"ticket #{source} was already merged")
         if dst.merged_into_id is not None:
@@ -519,6 +579,9 @@ async def merge_tickets(helpline: Helpline, actor: Actor, source: int, target: i
         closed = await _default_closed_status()
         src = await _apply(
             helpline, src, actor, {"status": closed, "merged_into_id": dst.id}, kind="merged", notify=False
+        )
+        await history.record(
+            helpline, src.id, actor, "merged", field="merged_into", new=f"#{target}"
         )
         await messages.insert_message(
             helpline, src.id, author_id=actor.id, kind="system", body=f"Merged into #{target}."

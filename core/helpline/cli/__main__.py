@@ -1,0 +1,5 @@
+"""`python -m helpline.cli`."""
+
+from helpline.cli import main
+
+main()
