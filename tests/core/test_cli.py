@@ -497,3 +497,32 @@ def test_serve_answers_healthz(ready: Desk) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.mark.sqlite_only
+def test_quickstart_initialises_adds_demo_data_once_and_serves(desk: Desk) -> None:
+    port = _free_port()
+    for run in range(2):
+        server = subprocess.Popen(
+            desk.command("quickstart", "--tickets", "40", "--port", str(port)),
+            env=desk.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            status = None
+            while time.monotonic() < deadline and server.poll() is None:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as r:
+                        status = r.status
+                        break
+                except (urllib.error.URLError, ConnectionError):
+                    time.sleep(0.2)
+            assert status == 200, server.stdout.read() if server.poll() is not None else "timed out"
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+        assert desk.query("SELECT count(*) FROM ticket") == [(40,)], f"after run {run + 1}"
+    assert desk.query("SELECT count(*) FROM users WHERE email = 'admin@example.com'") == [(1,)]

@@ -7,6 +7,7 @@ import click
 from helpline.cli.base import CliState, HelplineGroup, pass_state
 from helpline.cli.commands import init, migrate, plugins, tokens, users, worker
 from helpline.cli.demo import demo
+from helpline.cli.quickstart import quickstart
 from helpline.cli.serve import serve
 
 __all__ = ["CliState", "cli", "main", "pass_state"]
@@ -28,7 +29,7 @@ def cli(ctx: click.Context, data_dir: str) -> None:
     ctx.obj = CliState(data_dir)
 
 
-for command in (init, migrate, serve, worker, users, tokens, plugins, demo):
+for command in (init, migrate, serve, worker, users, tokens, plugins, demo, quickstart):
     cli.add_command(command)
 
 
