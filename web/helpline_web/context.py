@@ -37,7 +37,13 @@ def helpline_of(request: Request) -> Helpline:
 
 
 def is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
+    """An htmx swap wants only the content; a boosted link or a history restore wants the page."""
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-boosted") != "true"
+        and headers.get("hx-history-restore-request") != "true"
+    )
 
 
 def flash(request: Request, message: str, kind: str = "info") -> None:
