@@ -1,0 +1,1 @@
+"""Email channel: mailboxes, ingestion, threading, loops and bounces, outbound mail."""

@@ -1,0 +1,1 @@
+"""SLA and escalation: business calendars, policies, clocks, warnings, breaches."""
