@@ -2,9 +2,14 @@
 
 Names say what comes back: `register_*` hooks return things for a registry, past-tense hooks are
 events called inside the transaction of the change, verbs marked `firstresult` are decisions one
-plugin makes. Any implementation may return a value, an awaitable or a callable; the host
-resolves all three. A `firstresult` implementation that does not claim the call returns None
-synchronously.
+plugin makes, UI slots return plain data for the web shell. Lifecycle, UI slot, event and
+decision implementations may return a value, an awaitable or a callable; the host resolves all
+three. Registration hooks are called synchronously while the host builds its registries, so they
+return plain values. A `firstresult` implementation that does not claim the call returns None
+synchronously (a coroutine that resolves to None has already claimed it).
+
+docs/hooks.md documents each hook; tests/contract checks that every hook there has a section and
+a `test_hook_<name>` test.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import click
 
     from helpline.model import Actor, Message, Ticket
@@ -24,7 +31,8 @@ hookspec = pluggy.HookspecMarker("helpline")
 
 
 # ---------------------------------------------------------------------------------------------
-# Registration: called once at start; what they return is attributed to the plugin.
+# Registration: called synchronously when a registry is built; what they return is attributed
+# to the plugin (e.g. `helpline.permissions[code].plugin`).
 # ---------------------------------------------------------------------------------------------
 
 
@@ -59,13 +67,21 @@ def register_routes(helpline: Helpline) -> list[Any]:
 
 
 @hookspec
+def register_api_routes(helpline: Helpline) -> list[Any]:
+    """Litestar route handlers under `/api/v1/<plugin name>/`, behind the API's bearer tokens."""
+
+
+@hookspec
 def register_commands(cli: click.Group) -> None:
     """Add click commands or groups to the `helpline` command line."""
 
 
 @hookspec
 def register_job_handlers() -> dict[str, Any]:
-    """Map job kinds to `async def handler(helpline, payload)`; kinds are `<plugin>.<name>`."""
+    """Map job kinds to `async def handler(helpline, payload)`; kinds are `<plugin>.<name>`.
+
+    Jobs are queued with `helpline.jobs.enqueue`; a handler that raises is retried with backoff.
+    """
 
 
 @hookspec
@@ -113,6 +129,18 @@ def settings_pages(helpline: Helpline, actor: Actor) -> list[dict[str, Any]]:
     """Links in the admin area for this plugin's settings: `[{"label": str, "url": str}]`."""
 
 
+@hookspec
+def ticket_badges(helpline: Helpline, tickets: list[Ticket], actor: Actor) -> dict[int, Any]:
+    """Badges beside a page of tickets in the agent's queue: `{ticket id: Markup or str}`."""
+
+
+@hookspec
+def ticket_api_fields(
+    helpline: Helpline, tickets: list[Ticket], actor: Actor
+) -> dict[int, dict[str, Any]]:
+    """Extra top-level fields of tickets in the REST API: `{ticket id: {name: JSON value}}`."""
+
+
 # ---------------------------------------------------------------------------------------------
 # Events: called inside the transaction of the change, so what a plugin writes commits or rolls
 # back with it. Slow or external work belongs in a job (`helpline.jobs.enqueue`).
@@ -132,8 +160,10 @@ def ticket_updated(
 
 
 @hookspec
-def message_added(helpline: Helpline, ticket: Ticket, message: Message, actor: Actor | None) -> None:
-    """A public reply, internal note or system message was added to a ticket."""
+def message_added(
+    helpline: Helpline, ticket: Ticket, message: Message, actor: Actor | None
+) -> None:
+    """A public reply or an internal note was added (not the first message, nor system notes)."""
 
 
 @hookspec
@@ -161,3 +191,26 @@ def deliver_notification(
 @hookspec(firstresult=True)
 def route_ticket(helpline: Helpline, ticket: Ticket) -> dict[str, Any] | None:
     """Choose `{"assignee": user id, "team": team id, "reason": str}` for a new ticket, or None."""
+
+
+# ---------------------------------------------------------------------------------------------
+# SLA events: announced by the SLA plugin inside the transaction of its timer, so that other
+# plugins (email, automation, reports) can react without importing it.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def sla_warning(helpline: Helpline, ticket: Ticket, target: str, due_at: datetime) -> None:
+    """An SLA target (`first_response`, `resolution`, …) of `ticket` falls due soon, at `due_at`."""
+
+
+@hookspec
+def sla_breached(helpline: Helpline, ticket: Ticket, target: str, due_at: datetime) -> None:
+    """An SLA target of `ticket` was not met by `due_at`."""
+
+
+@hookspec
+def sla_escalated(
+    helpline: Helpline, ticket: Ticket, target: str, level: int, actions: list[dict[str, Any]]
+) -> None:
+    """A breached SLA target reached escalation `level`; `actions` are what the policy does now."""

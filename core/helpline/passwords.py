@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-#: Verified against when the user does not exist, so timing does not reveal which emails exist.
-_DUMMY_HASH = _hasher.hash("helpline-dummy-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so timing does not reveal which emails exist.
+
+    Made on first use, not at import: every command (e.g. each `mail receive` an MTA runs) would
+    otherwise pay for an argon2 hash it never needs.
+    """
+    return _hasher.hash("helpline-dummy-password")
 
 MIN_LENGTH = 8
 
@@ -18,7 +28,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -6,12 +6,13 @@ import importlib
 import importlib.util
 import inspect
 from collections.abc import Iterable
-from importlib.metadata import entry_points
+from importlib.metadata import PackageNotFoundError, entry_points, packages_distributions, version
 from typing import Any
 
 import pluggy
 
 from helpline import hookspecs
+from helpline.errors import SettingsError
 
 ENTRY_POINT_GROUP = "helpline"
 
@@ -48,11 +49,21 @@ def make_plugin_manager(
     disable: Iterable[str] = (),
     extra: Iterable[tuple[str, object]] = (),
 ) -> pluggy.PluginManager:
-    """Build a plugin manager with the defaults, the installed plugins and `extra` (name, module)."""
+    """Build a plugin manager with the defaults, the installed plugins and `extra` (name, plugin).
+
+    `allow` (HELPLINE_PLUGINS) limits which installed plugins load; the defaults and `extra` are
+    not subject to it. `disable` (HELPLINE_DISABLE_PLUGINS) blocks any plugin but the essential
+    ones, which refuse with a SettingsError. Misspelled hook implementations fail here too
+    (`pluggy.PluginValidationError`).
+    """
     pm = pluggy.PluginManager("helpline")
     pm.add_hookspecs(hookspecs)
     allowed = set(allow) if allow is not None else None
-    blocked = set(disable) - ESSENTIAL_PLUGINS
+    blocked = set(disable)
+    if refused := sorted(blocked & ESSENTIAL_PLUGINS):
+        raise SettingsError(
+            f"disable_plugins: {', '.join(refused)} is essential and cannot be disabled"
+        )
     for name in blocked:
         pm.set_blocked(name)
     for name, module in DEFAULT_PLUGINS.items():
@@ -78,20 +89,31 @@ async def resolve(value: Any) -> Any:
     return value
 
 
-def plugin_version(pm: pluggy.PluginManager, name: str) -> str:
-    for plugin, dist in pm.list_plugin_distinfo():
-        if pm.get_name(plugin) == name:
-            return dist.version
-    if name.startswith("core."):
+def plugin_version(
+    pm: pluggy.PluginManager, name: str, distributions: dict[str, list[str]] | None = None
+) -> str:
+    """The version of the distribution that ships a plugin ("" when it is not installed)."""
+    if name in DEFAULT_PLUGINS:
         from helpline import __version__
 
         return __version__
-    return ""
+    plugin = pm.get_plugin(name)
+    module = plugin.__name__ if inspect.ismodule(plugin) else getattr(plugin, "__module__", "")
+    distributions = packages_distributions() if distributions is None else distributions
+    for dist in distributions.get((module or "").partition(".")[0], []):
+        try:
+            return version(dist)
+        except PackageNotFoundError:
+            continue
+    return str(getattr(plugin, "__version__", ""))
 
 
-def describe_plugins(pm: pluggy.PluginManager, disabled: Iterable[str] = ()) -> list[dict[str, Any]]:
+def describe_plugins(
+    pm: pluggy.PluginManager, disabled: Iterable[str] = ()
+) -> list[dict[str, Any]]:
     """Name, version, enabled state and implemented hooks of each registered plugin."""
     disabled = set(disabled)
+    distributions = packages_distributions()
     described = []
     for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]):
         if plugin is None:
@@ -100,7 +122,7 @@ def describe_plugins(pm: pluggy.PluginManager, disabled: Iterable[str] = ()) -> 
         described.append(
             {
                 "name": name,
-                "version": plugin_version(pm, name),
+                "version": plugin_version(pm, name, distributions),
                 "enabled": name not in disabled,
                 "essential": name in ESSENTIAL_PLUGINS,
                 "builtin": name in DEFAULT_PLUGINS,

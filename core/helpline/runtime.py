@@ -12,7 +12,7 @@ import msgspec
 import pluggy
 from piccolo.engine.base import Engine
 
-from helpline import db
+from helpline import commit, db
 from helpline.errors import SettingsError
 from helpline.plugins import ESSENTIAL_PLUGINS, make_plugin_manager, resolve
 from helpline.registry import Permission
@@ -43,16 +43,20 @@ class Helpline:
         self.disabled: set[str] = set()
         self.permissions: dict[str, Permission] = {}
         self.job_handlers: dict[str, Callable[..., Any]] = {}
+        #: Job kind → the plugin that registered its handler.
+        self.job_owners: dict[str, str] = {}
         self.plugin_settings: dict[str, Any] = {}
         self.started = False
         self._states_loaded_at = 0.0
+        self._plugin_state_table = False
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
+        # Registrations first: bad plugin settings fail before the database is touched.
+        self._collect_registrations()
         db.use_engine(self.engine)
         await db.connect(self.engine)
-        self._collect_registrations()
         await self.load_plugin_states()
         self.started = True
         await self.hook("helpline_started", helpline=self)
@@ -66,9 +70,13 @@ class Helpline:
         for plugin, perms in self.each("register_permissions"):
             for perm in perms or []:
                 self.permissions.setdefault(perm.code, msgspec.structs.replace(perm, plugin=plugin))
-        self.job_handlers = {}
-        for _plugin, handlers in self.each("register_job_handlers"):
-            self.job_handlers.update(handlers or {})
+        self.job_handlers, self.job_owners = {}, {}
+        for plugin, handlers in self.each("register_job_handlers"):
+            # As with permissions, the first plugin in call order wins (defaults run last).
+            for kind, handler in (handlers or {}).items():
+                if kind not in self.job_handlers:
+                    self.job_handlers[kind] = handler
+                    self.job_owners[kind] = plugin
         self.plugin_settings = {}
         for plugin, schema in self.each("register_settings"):
             if schema is None:
@@ -77,7 +85,7 @@ class Helpline:
             try:
                 self.plugin_settings[plugin] = msgspec.convert(raw, schema, strict=False)
             except msgspec.ValidationError as exc:
-                raise SettingsError(f"plugin.{plugin}: {exc}") from exc
+                raise _settings_error(plugin, exc) from exc
 
     # -- hooks -------------------------------------------------------------------------------
 
@@ -107,37 +115,49 @@ class Helpline:
     # -- plugin state ------------------------------------------------------------------------
 
     async def load_plugin_states(self) -> None:
-        from helpline.tables import PluginState
-
-        if not await PluginState.table_exists():  # not migrated yet (`helpline init` runs next)
+        """Read which plugins an admin switched off (on this runtime's own engine)."""
+        self._states_loaded_at = time.monotonic()
+        if not await self._has_plugin_states():  # not migrated yet (`helpline init` runs next)
             return
-        rows = await PluginState.select(PluginState.name, PluginState.enabled)
+        rows = await db.fetch(self.engine, "SELECT name, enabled FROM plugin_state")
         self.disabled = {r["name"] for r in rows if not r["enabled"]} - ESSENTIAL_PLUGINS
+
+    async def _has_plugin_states(self) -> bool:
+        if self._plugin_state_table:
+            return True
+        if self.is_postgres:
+            sql = "SELECT to_regclass('plugin_state') IS NOT NULL AS found"
+        else:
+            sql = (
+                "SELECT count(*) > 0 AS found FROM sqlite_master "
+                "WHERE type = 'table' AND name = 'plugin_state'"
+            )
+        self._plugin_state_table = bool(await db.fetchval(self.engine, sql))
+        return self._plugin_state_table
 
     async def refresh_plugin_states(self, max_age: float = 2.0) -> None:
         """Re-read plugin switches when older than `max_age` seconds (other processes flip them)."""
-        now = time.monotonic()
-        if now - self._states_loaded_at >= max_age:
-            self._states_loaded_at = now
+        if time.monotonic() - self._states_loaded_at >= max_age:
             await self.load_plugin_states()
 
     async def set_plugin_enabled(self, name: str, enabled: bool) -> None:
         """Switch an installed plugin on or off for every process sharing the database."""
         from helpline.errors import Invalid
-        from helpline.tables import PluginState
 
         if self.pm.get_plugin(name) is None:
             raise Invalid("plugin", f"no plugin named {name!r} is loaded")
         if name in ESSENTIAL_PLUGINS and not enabled:
             raise Invalid("plugin", f"{name} is essential and cannot be disabled")
-        async with self.transaction():
-            updated = await PluginState.update(
-                {PluginState.enabled: enabled, PluginState.updated_at: self.now()}
-            ).where(PluginState.name == name).returning(PluginState.id)
-            if not updated:
-                await PluginState.insert(
-                    PluginState(name=name, enabled=enabled, settings="{}", updated_at=self.now())
-                )
+        await db.fetch(
+            self.engine,
+            "INSERT INTO plugin_state (name, enabled, settings, updated_at) "
+            "VALUES ({}, {}, {}, {}) ON CONFLICT (name) DO UPDATE SET enabled = excluded.enabled, "
+            "updated_at = excluded.updated_at",
+            name,
+            enabled,
+            "{}",
+            self.now(),
+        )
         await self.load_plugin_states()
 
     def is_enabled(self, name: str) -> bool:
@@ -146,7 +166,16 @@ class Helpline:
     # -- database ----------------------------------------------------------------------------
 
     def transaction(self) -> Any:
-        return db.transaction(self.engine)
+        """`async with helpline.transaction():` one write transaction; nested ones join it."""
+        return commit.Transaction(db.transaction(self.engine), self.engine)
+
+    def after_commit(self, callback: Callable[[], Any]) -> Any:
+        """Run `callback` (sync or async, no arguments) once the open transaction commits.
+
+        Dropped if it rolls back; run at once when no transaction is open (an async callback is
+        then started as a task, which is returned).
+        """
+        return commit.after_commit(self.engine, callback)
 
     @property
     def is_postgres(self) -> bool:
@@ -154,3 +183,11 @@ class Helpline:
 
     def now(self) -> datetime:
         return self.clock()
+
+
+def _settings_error(plugin: str, exc: msgspec.ValidationError) -> SettingsError:
+    """`plugin.<name>.<key>: <problem>` from msgspec's "<problem> - at `$.<key>`"."""
+    message, marker, path = str(exc).rpartition(" - at `$")
+    if not marker:
+        message, path = str(exc), ""
+    return SettingsError(f"plugin.{plugin}{path.rstrip('`')}: {message}")

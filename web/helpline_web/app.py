@@ -24,6 +24,7 @@ from helpline_web.api import api_router
 from helpline_web.api.auth import provide_helpline
 from helpline_web.auth import AUTH_ROUTES, current_viewer, provide_viewer
 from helpline_web.errors import EXCEPTION_HANDLERS
+from helpline_web.live import LIVE_ROUTES, live_channels
 from helpline_web.plugin_routes import plugin_routers
 from helpline_web.sessions import DatabaseStore, SessionConfig
 from helpline_web.templating import WEB_DIR, make_environment, plugin_folders
@@ -92,6 +93,7 @@ def create_app(helpline: Helpline, *, worker: bool | None = None) -> Litestar:
             api_router(),
             *AUTH_ROUTES,
             *PAGE_ROUTES,
+            *LIVE_ROUTES,
             *static_routers(helpline),
             *plugin_routers(helpline),
         ],
@@ -111,7 +113,7 @@ def create_app(helpline: Helpline, *, worker: bool | None = None) -> Litestar:
         template_config=TemplateConfig(
             instance=JinjaTemplateEngine.from_environment(make_environment(helpline))
         ),
-        plugins=[HTMXPlugin()],
+        plugins=[HTMXPlugin(), live_channels(helpline)],
         openapi_config=OpenAPIConfig(
             title="Helpline API",
             version=__version__,

@@ -1,13 +1,14 @@
-"""Routes plugins register, mounted under `/p/<plugin>/` and gated on the plugin being enabled."""
+"""Routes plugins register: pages under `/p/<plugin>/`, API under `/api/v1/<plugin>/`; gated on the
+plugin being enabled."""
 
 from __future__ import annotations
 
+from helpline.runtime import Helpline
 from litestar import Router
 from litestar.connection import ASGIConnection
+from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.handlers import BaseRouteHandler
-
-from helpline.runtime import Helpline
 
 
 async def plugin_enabled(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
@@ -27,6 +28,20 @@ def plugin_routers(helpline: Helpline) -> list[Router]:
                     path=f"/p/{plugin}",
                     route_handlers=list(handlers),
                     guards=[plugin_enabled],
+                    opt={"plugin": plugin},
+                    tags=[plugin],
+                )
+            )
+    from helpline_web.api.auth import provide_actor
+
+    for plugin, handlers in helpline.each("register_api_routes", helpline=helpline):
+        if handlers:
+            routers.append(
+                Router(
+                    path=f"/api/v1/{plugin}",
+                    route_handlers=list(handlers),
+                    guards=[plugin_enabled],
+                    dependencies={"actor": Provide(provide_actor)},
                     opt={"plugin": plugin},
                     tags=[plugin],
                 )

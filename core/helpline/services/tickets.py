@@ -419,6 +419,28 @@ async def update_ticket(
         return await _apply(helpline, ticket, actor, changes, via=via)
 
 
+#: Acts for no user (SLA escalations, rules): every permission; history names `via`, not a person.
+SYSTEM = Actor(
+    id=0,
+    email="system@helpline.invalid",
+    name="Helpline",
+    role="system",
+    staff=True,
+    permissions=frozenset({"*"}),
+)
+
+
+async def update_as_system(helpline: Helpline, number: int, *, via: str, **fields: Any) -> Ticket:
+    """Change fields for no user (an escalation, a rule); the history records `via`."""
+    unknown = set(fields) - set(UPDATABLE) - set(ASSIGNABLE)
+    if unknown:
+        raise Invalid(sorted(unknown)[0], "cannot be changed")
+    async with helpline.transaction():
+        (ticket,) = await locked_ticket(helpline, SYSTEM, number)
+        changes = await _validate(helpline, SYSTEM, ticket, fields)
+        return await _apply(helpline, ticket, None, changes, via=via)
+
+
 async def _validate(helpline: Helpline, actor: Actor, ticket: Ticket, fields: dict[str, Any]) -> dict:
     changes: dict[str, Any] = {}
     for field, value in fields.items():

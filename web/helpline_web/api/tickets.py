@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, get, patch, post
-from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
-from msgspec import UNSET
-
+import msgspec
 from helpline import search
 from helpline.model import Actor, Message, Ticket
 from helpline.runtime import Helpline
@@ -15,6 +12,10 @@ from helpline.services import history, messages, tickets
 from helpline.services.messages import NewAttachment
 from helpline.services.users import find_user_id, people, team_id, team_names
 from helpline.tables import Ticket as TicketRow
+from litestar import Controller, get, patch, post
+from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
+from msgspec import UNSET
+
 from helpline_web.api.auth import ActorDep, HelplineDep
 from helpline_web.api.schemas import (
     AttachmentOut,
@@ -32,8 +33,14 @@ from helpline_web.api.schemas import (
 NumberPath = Annotated[int, PathParameter(description="The ticket's number", gt=0)]
 
 
-async def render_tickets(items: list[Ticket]) -> list[TicketOut]:
-    """Ticket snapshots as API objects, resolving people, teams and merge targets in bulk."""
+async def render_tickets(
+    items: list[Ticket], helpline: Helpline | None = None, actor: Actor | None = None
+) -> list[TicketOut]:
+    """Ticket snapshots as API objects, resolving people, teams and merge targets in bulk.
+
+    With `helpline` and `actor`, fields that plugins add (`ticket_api_fields`) join each ticket;
+    such a ticket is returned as a dict, which the API encodes like the struct.
+    """
     users = await people({t.requester_id for t in items} | {t.assignee_id for t in items})
     teams = await team_names({t.team_id for t in items})
     merged_ids = [t.merged_into_id for t in items if t.merged_into_id]
@@ -43,7 +50,7 @@ async def render_tickets(items: list[Ticket]) -> list[TicketOut]:
             TicketRow.id.is_in(merged_ids)
         )
         merged = {r["id"]: r["number"] for r in rows}
-    return [
+    rendered = [
         TicketOut(
             number=t.number,
             subject=t.subject,
@@ -67,6 +74,19 @@ async def render_tickets(items: list[Ticket]) -> list[TicketOut]:
             closed_at=t.closed_at,
         )
         for t in items
+    ]
+    if helpline is None or actor is None or not items:
+        return rendered
+    extra: dict[int, dict[str, Any]] = {}
+    found = await helpline.hook("ticket_api_fields", helpline=helpline, tickets=items, actor=actor)
+    for result in found:
+        for ticket_id, fields in (result or {}).items():
+            extra.setdefault(ticket_id, {}).update(fields)
+    if not extra:
+        return rendered
+    return [
+        {**msgspec.to_builtins(out), **extra[t.id]} if t.id in extra else out  # type: ignore[misc]
+        for t, out in zip(items, rendered, strict=True)
     ]
 
 
@@ -160,7 +180,7 @@ class TicketController(Controller):
             per_page=per_page,
             **filters,
         )
-        return TicketPage(await render_tickets(items), total, page, per_page)
+        return TicketPage(await render_tickets(items, helpline, actor), total, page, per_page)
 
     @post("/")
     async def create_ticket(self, helpline: HelplineDep, actor: ActorDep, data: JSONBody[TicketCreate]) -> TicketOut:
@@ -181,12 +201,13 @@ class TicketController(Controller):
             custom_fields=data.custom_fields,
             attachments=_files(data.attachments),
         )
-        return (await render_tickets([ticket]))[0]
+        return (await render_tickets([ticket], helpline, actor))[0]
 
     @get("/{number:int}")
     async def get_ticket(self, helpline: HelplineDep, actor: ActorDep, number: NumberPath) -> TicketOut:
         """One ticket; 404 when it does not exist or the caller may not see it."""
-        return (await render_tickets([await tickets.get_ticket(helpline, actor, number)]))[0]
+        ticket = await tickets.get_ticket(helpline, actor, number)
+        return (await render_tickets([ticket], helpline, actor))[0]
 
     @patch("/{number:int}")
     async def update_ticket(
@@ -202,7 +223,7 @@ class TicketController(Controller):
         if data.team is not UNSET:
             fields["team_id"] = data.team
         ticket = await tickets.update_ticket(helpline, actor, number, version=data.version, **fields)
-        return (await render_tickets([ticket]))[0]
+        return (await render_tickets([ticket], helpline, actor))[0]
 
     @get("/{number:int}/messages")
     async def list_messages(
@@ -251,12 +272,13 @@ class TicketController(Controller):
     async def merge(self, helpline: HelplineDep, actor: ActorDep, number: NumberPath, data: JSONBody[MergeIn]) -> TicketOut:
         """Merge this ticket into another; returns the ticket merged into."""
         target = await tickets.merge_tickets(helpline, actor, number, data.into)
-        return (await render_tickets([target]))[0]
+        return (await render_tickets([target], helpline, actor))[0]
 
     @post("/{number:int}/reopen")
     async def reopen(self, helpline: HelplineDep, actor: ActorDep, number: NumberPath) -> TicketOut:
         """Bring a solved or closed ticket back to open."""
-        return (await render_tickets([await tickets.reopen_ticket(helpline, actor, number)]))[0]
+        ticket = await tickets.reopen_ticket(helpline, actor, number)
+        return (await render_tickets([ticket], helpline, actor))[0]
 
 
 @get("/search", tags=["tickets"])
@@ -271,4 +293,4 @@ async def search_tickets(
     items, total = await search.search_tickets(
         helpline, actor, q, limit=per_page, offset=(page - 1) * per_page
     )
-    return TicketPage(await render_tickets(items), total, page, per_page)
+    return TicketPage(await render_tickets(items, helpline, actor), total, page, per_page)
