@@ -10,7 +10,7 @@ from typing import Any
 
 from helpline.errors import Invalid, NotFound
 from helpline.model import Actor
-from helpline.passwords import MIN_LENGTH, hash_password, verify_password
+from helpline.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
 from helpline.runtime import Helpline
 from helpline.tables import (
     ApiToken,
@@ -135,7 +135,10 @@ async def authenticate(helpline: Helpline, email: str, password: str) -> Actor |
     ok = verify_password(row["password_hash"] if row else None, password)
     if not (row and ok and row["active"]):
         return None
-    await User.update({User.last_login_at: helpline.now()}).where(User.id == row["id"])
+    changes: dict = {User.last_login_at: helpline.now()}
+    if needs_rehash(row["password_hash"]):  # hashing parameters changed since it was stored
+        changes[User.password_hash] = hash_password(password)
+    await User.update(changes).where(User.id == row["id"])
     return await load_actor(helpline, row["id"])
 
 

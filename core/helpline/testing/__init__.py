@@ -27,6 +27,10 @@ from typing import Any
 
 import pytest
 
+# Real argon2 costs ~50 ms a hash and tests hash hundreds of passwords (see helpline.passwords);
+# set before anything below imports helpline.passwords.
+os.environ.setdefault("HELPLINE_TEST_CHEAP_HASHING", "1")
+
 from helpline.testing.browser import browser_context, chromium, live_server
 from helpline.testing.clock import Clock
 from helpline.testing.factories import ApiClient, Factory, WebClient
