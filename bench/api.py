@@ -102,6 +102,31 @@ async def drive(base: str, token: str, max_number: int, seconds: float, concurre
         start = time.perf_counter()
         response = await client.get("/api/v1/tickets", params={"q": "invoice"})
         print(f"{'list filtered by q':<28} {(time.perf_counter() - start) * 1000:.1f} ms ({response.json()['total']} matches)")
+    await drive_pages(base, max_number, seconds, concurrency)
+
+
+async def drive_pages(base: str, max_number: int, seconds: float, concurrency: int) -> None:
+    """The agent's queue page and ticket page, signed in with a session cookie like a browser."""
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as web:
+        await web.get("/login")
+        signed_in = await web.post(
+            "/login",
+            data={"email": "admin@example.com", "password": "bench-password"},
+            headers={"x-csrftoken": web.cookies.get("helpline_csrf", "")},
+        )
+        if signed_in.status_code != 303:
+            raise SystemExit(f"sign-in failed: {signed_in.status_code}")
+        rng = random.Random(2)
+        print(f"\nweb pages, {concurrency} concurrent clients, {seconds:.0f} s each")
+        await measure("page: queue (unsolved)", lambda c: c.get("/tickets"), web, seconds, concurrency)
+        await measure(
+            "page: queue filtered", lambda c: c.get("/tickets", params={"priority": "high", "category": "any"}),
+            web, seconds, concurrency,
+        )
+        await measure(
+            "page: ticket", lambda c: c.get(f"/tickets/{rng.randint(1, max_number)}"), web, seconds, concurrency
+        )
 
 
 def wait_healthy(url: str, timeout: float = 60) -> None:
