@@ -129,6 +129,16 @@ async def drive_pages(base: str, max_number: int, seconds: float, concurrency: i
         )
 
 
+async def create_database(base: str, name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(f"{base}/postgres")
+    try:
+        await conn.execute(f"CREATE DATABASE {name}")
+    finally:
+        await conn.close()
+
+
 def wait_healthy(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -162,8 +172,7 @@ def main() -> None:
                     raise SystemExit("PostgreSQL binaries not found")
                 cluster = Cluster(bin_dir)
                 base = cluster.start()
-                subprocess.run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(cluster.port),
-                                "-U", "postgres", "helpline"], check=True)
+                asyncio.run(create_database(base, "helpline"))
                 env["HELPLINE_DATABASE_URL"] = f"{base}/helpline"
             cli(data_dir, env, "init", "--admin-email", "admin@example.com", "--admin-password", "bench-password")
             start = time.perf_counter()

@@ -26,6 +26,7 @@ def _dummy_hash() -> str:
     """
     return _hasher.hash("helpline-dummy-password")
 
+
 MIN_LENGTH = 8
 
 
@@ -35,7 +36,8 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        verified = _hasher.verify(password_hash or _dummy_hash(), password)
+        return verified and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
