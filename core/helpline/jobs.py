@@ -180,28 +180,32 @@ async def claim(helpline: Helpline, worker: str) -> dict[str, Any] | None:
     """Take the next due job (or one whose worker's lease ran out) and mark it running, or None."""
     now = helpline.now()
     paused = _paused_kinds(helpline)
-    pick = (
-        "SELECT id FROM job WHERE ((status = 'queued' AND run_at <= {}) "
-        "OR (status = 'running' AND locked_at < {}))"
+    skip = f" AND kind NOT IN ({', '.join('{}' for _ in paused)})" if paused else ""
+    # Two index-friendly picks instead of one OR: with many due jobs, an OR made every claim
+    # sort the whole queue. Jobs whose worker's lease ran out go first; they waited longest.
+    picks = (
+        (f"SELECT id FROM job WHERE status = 'running' AND locked_at < {{}}{skip}", now - LEASE),
+        (f"SELECT id FROM job WHERE status = 'queued' AND run_at <= {{}}{skip}", now),
     )
-    if paused:
-        pick += f" AND kind NOT IN ({', '.join('{}' for _ in paused)})"
-    pick += " ORDER BY run_at, id LIMIT 1"
-    if helpline.is_postgres:
-        # Rows another worker has locked are skipped, not waited for: no job is claimed twice.
-        pick += " FOR UPDATE SKIP LOCKED"
-    async with helpline.transaction():
-        rows = await db.fetch(
-            helpline.engine,
-            "UPDATE job SET status = 'running', locked_by = {}, locked_at = {}, "
-            f"attempts = attempts + 1 WHERE id = ({pick}) "
-            "RETURNING id, kind, payload, key, attempts, max_attempts",
-            worker,
-            now,
-            now,
-            now - LEASE,
-            *paused,
-        )
+    rows: list[dict[str, Any]] = []
+    for pick, bound in picks:
+        pick += " ORDER BY run_at, id LIMIT 1"
+        if helpline.is_postgres:
+            # Rows another worker has locked are skipped, not waited for: no job is claimed twice.
+            pick += " FOR UPDATE SKIP LOCKED"
+        async with helpline.transaction():
+            rows = await db.fetch(
+                helpline.engine,
+                "UPDATE job SET status = 'running', locked_by = {}, locked_at = {}, "
+                f"attempts = attempts + 1 WHERE id = ({pick}) "
+                "RETURNING id, kind, payload, key, attempts, max_attempts",
+                worker,
+                now,
+                bound,
+                *paused,
+            )
+        if rows:
+            break
     return _decode(rows[0]) if rows else None
 
 
