@@ -200,3 +200,21 @@ async def test_custom_fields_round_trip(helpline, factory, agent):
         helpline, agent, ticket.number, version=None, custom_fields={"order": 13}
     )
     assert (await tickets.get_ticket(helpline, agent, ticket.number)).custom_fields == {"order": 13}
+
+
+async def test_two_tickets_from_the_same_new_requester_at_once_share_one_customer(helpline, agent):
+    import asyncio
+
+    from helpline.services import tickets
+    from helpline.services.users import find_user_id
+
+    made = await asyncio.gather(
+        *(
+            tickets.create_ticket(
+                helpline, agent, subject=f"race {i}", body="b", requester="new.sender@example.com"
+            )
+            for i in range(4)
+        )
+    )
+    customer = await find_user_id("new.sender@example.com")
+    assert {t.requester_id for t in made} == {customer}

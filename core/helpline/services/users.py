@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import sqlite3
 from datetime import datetime
 from typing import Any
 
@@ -123,9 +124,31 @@ async def customer_for_email(helpline: Helpline, email: str, name: str = "") -> 
     """The id of the user with this email, creating a customer when there is none."""
     email = normalize_email(email, "requester")
     user_id = await find_user_id(email)
-    if user_id is None:
-        user_id = (await create_user(helpline, email=email, name=name, role="customer")).id
-    return user_id
+    if user_id is not None:
+        return user_id
+    # Two messages from a new sender can arrive at once: the loser of the race on the unique
+    # email rolls back to a savepoint and takes the winner's user instead of failing.
+    transaction = helpline.engine.current_transaction.get()
+    savepoint = await transaction.savepoint() if transaction is not None else None
+    try:
+        return (await create_user(helpline, email=email, name=name, role="customer")).id
+    except Exception as exc:
+        if not _is_unique_violation(exc):
+            raise
+        if savepoint is not None:
+            await savepoint.rollback_to()
+        user_id = await find_user_id(email)
+        if user_id is None:
+            raise
+        return user_id
+
+
+def _is_unique_violation(exc: Exception) -> bool:
+    if isinstance(exc, Invalid):
+        return exc.field == "email"
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "UNIQUE" in str(exc)
+    return type(exc).__name__ == "UniqueViolationError"  # asyncpg
 
 
 async def authenticate(helpline: Helpline, email: str, password: str) -> Actor | None:
