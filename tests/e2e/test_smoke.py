@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 
-async def test_sign_in_page_shows_an_error_for_a_wrong_password(live_server, browser_context, agent):
+async def test_sign_in_page_shows_an_error_for_a_wrong_password(
+    live_server, browser_context, agent
+):
     page = await browser_context.new_page()
     await page.goto(f"{live_server}/login")
     await page.fill("input[name=email]", agent.email)

@@ -1,10 +1,11 @@
-"""Browser fixtures: the app served by uvicorn on this test's loop, and Debian's Chromium via Playwright."""
+"""Browser fixtures: the app served by uvicorn on the test's loop, and Chromium via Playwright."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import shutil
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -24,7 +25,11 @@ CHROMIUM_ARGS = [
 
 
 def find_chromium() -> str | None:
-    for candidate in (os.environ.get("HELPLINE_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
+    for candidate in (
+        os.environ.get("HELPLINE_CHROMIUM"),
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+    ):
         if candidate and os.path.exists(candidate):
             return candidate
     return shutil.which("chromium") or shutil.which("chromium-browser")
@@ -53,26 +58,55 @@ async def chromium() -> AsyncIterator[Any]:
 
 @pytest.fixture
 async def live_server(app: Any) -> AsyncIterator[str]:
-    """The test's app served over HTTP on 127.0.0.1 (same loop, same database as the test)."""
+    """The test's app served over HTTP on 127.0.0.1 (same loop, same database as the test).
+
+    The socket is bound here, to a port the system picks and keeps for us: choosing a free port
+    first and binding it later races with other processes, and uvicorn answers a failed bind
+    with `sys.exit()`, whose SystemExit escapes the shared event loop. The app's lifespan runs
+    (live updates need its channels), and shutdown is graceful: streams still open after
+    `timeout_graceful_shutdown` are cancelled and awaited, so none outlives the test.
+    """
     import uvicorn
 
-    from helpline.testing.postgres import free_port
-
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        log_config=None,  # leave the process's logging (pytest's capture) as it is
+        lifespan="on",
+        timeout_graceful_shutdown=2,
     )
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):
-        if server.started:
-            break
-        await asyncio.sleep(0.01)
+    server = uvicorn.Server(config)
+
+    async def serve() -> None:
+        try:
+            await server.serve(sockets=[sock])
+        except SystemExit as exc:  # uvicorn's answer to a failed startup: keep it in this task
+            raise RuntimeError(f"the test server did not start (status {exc.code})") from None
+
+    task = asyncio.create_task(serve())
+    try:
+        async with asyncio.timeout(30):
+            while not server.started:
+                if task.done():
+                    task.result()  # startup failed: raise its error
+                    raise RuntimeError("the test server stopped before it started")
+                await asyncio.sleep(0.01)
+    except BaseException:
+        task.cancel()
+        await asyncio.wait([task], timeout=5)
+        sock.close()
+        raise
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        server.force_exit = True  # live (SSE) connections would otherwise hold shutdown
-        await asyncio.wait_for(task, timeout=10)
+        await asyncio.wait_for(task, timeout=15)
+        # Streams cancelled at the graceful-shutdown timeout end here, not during a later test.
+        if leftover := list(server.server_state.tasks):
+            await asyncio.wait(leftover, timeout=5)
 
 
 @pytest.fixture
