@@ -22,12 +22,25 @@ from pathlib import Path
 import httpx
 
 HELPLINE = [sys.executable, "-m", "helpline.cli"]
-SEARCH_TERMS = ["invoice", "password", "login", "refund", "printer", "error", "export", "charged twice"]
+SEARCH_TERMS = [
+    "invoice",
+    "password",
+    "login",
+    "refund",
+    "printer",
+    "error",
+    "export",
+    "charged twice",
+]
 
 
 def cli(data_dir: Path, env: dict[str, str], *args: str) -> str:
     result = subprocess.run(
-        [*HELPLINE, "--data-dir", str(data_dir), *args], env=env, check=True, capture_output=True, text=True
+        [*HELPLINE, "--data-dir", str(data_dir), *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return result.stdout.strip()
 
@@ -38,8 +51,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def measure(
-    name: str, call: Callable[[httpx.AsyncClient], Awaitable[httpx.Response]], client: httpx.AsyncClient,
-    seconds: float, concurrency: int,
+    name: str,
+    call: Callable[[httpx.AsyncClient], Awaitable[httpx.Response]],
+    client: httpx.AsyncClient,
+    seconds: float,
+    concurrency: int,
 ) -> None:
     latencies: list[float] = []
     errors = 0
@@ -67,11 +83,16 @@ async def measure(
 async def drive(base: str, token: str, max_number: int, seconds: float, concurrency: int) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as client:
+    async with httpx.AsyncClient(
+        base_url=base, headers=headers, limits=limits, timeout=60
+    ) as client:
         rng = random.Random(1)
         scenarios: list[tuple[str, Callable]] = [
             ("list (25, newest)", lambda c: c.get("/api/v1/tickets")),
-            ("filter status+priority", lambda c: c.get("/api/v1/tickets", params={"status": "open", "priority": "high"})),
+            (
+                "filter status+priority",
+                lambda c: c.get("/api/v1/tickets", params={"status": "open", "priority": "high"}),
+            ),
             ("filter tag", lambda c: c.get("/api/v1/tickets", params={"tag": "billing"})),
             ("filter unassigned", lambda c: c.get("/api/v1/tickets", params={"assignee": "none"})),
             ("get one", lambda c: c.get(f"/api/v1/tickets/{rng.randint(1, max_number)}")),
@@ -79,8 +100,12 @@ async def drive(base: str, token: str, max_number: int, seconds: float, concurre
                 "create",
                 lambda c: c.post(
                     "/api/v1/tickets",
-                    json={"subject": "Bench: cannot export report", "body": "Export fails with error 500.",
-                          "requester": f"bench{rng.randint(1, 500)}@example.com", "tags": ["bench"]},
+                    json={
+                        "subject": "Bench: cannot export report",
+                        "body": "Export fails with error 500.",
+                        "requester": f"bench{rng.randint(1, 500)}@example.com",
+                        "tags": ["bench"],
+                    },
                 ),
             ),
         ]
@@ -101,7 +126,9 @@ async def drive(base: str, token: str, max_number: int, seconds: float, concurre
         )
         start = time.perf_counter()
         response = await client.get("/api/v1/tickets", params={"q": "invoice"})
-        print(f"{'list filtered by q':<28} {(time.perf_counter() - start) * 1000:.1f} ms ({response.json()['total']} matches)")
+        print(
+            f"{'list filtered by q':<28} {(time.perf_counter() - start) * 1000:.1f} ms ({response.json()['total']} matches)"
+        )
     await drive_pages(base, max_number, seconds, concurrency)
 
 
@@ -119,13 +146,22 @@ async def drive_pages(base: str, max_number: int, seconds: float, concurrency: i
             raise SystemExit(f"sign-in failed: {signed_in.status_code}")
         rng = random.Random(2)
         print(f"\nweb pages, {concurrency} concurrent clients, {seconds:.0f} s each")
-        await measure("page: queue (unsolved)", lambda c: c.get("/tickets"), web, seconds, concurrency)
         await measure(
-            "page: queue filtered", lambda c: c.get("/tickets", params={"priority": "high", "category": "any"}),
-            web, seconds, concurrency,
+            "page: queue (unsolved)", lambda c: c.get("/tickets"), web, seconds, concurrency
         )
         await measure(
-            "page: ticket", lambda c: c.get(f"/tickets/{rng.randint(1, max_number)}"), web, seconds, concurrency
+            "page: queue filtered",
+            lambda c: c.get("/tickets", params={"priority": "high", "category": "any"}),
+            web,
+            seconds,
+            concurrency,
+        )
+        await measure(
+            "page: ticket",
+            lambda c: c.get(f"/tickets/{rng.randint(1, max_number)}"),
+            web,
+            seconds,
+            concurrency,
         )
 
 
@@ -174,15 +210,39 @@ def main() -> None:
                 base = cluster.start()
                 asyncio.run(create_database(base, "helpline"))
                 env["HELPLINE_DATABASE_URL"] = f"{base}/helpline"
-            cli(data_dir, env, "init", "--admin-email", "admin@example.com", "--admin-password", "bench-password")
+            cli(
+                data_dir,
+                env,
+                "init",
+                "--admin-email",
+                "admin@example.com",
+                "--admin-password",
+                "bench-password",
+            )
             start = time.perf_counter()
             cli(data_dir, env, "demo", "--tickets", str(args.tickets))
-            print(f"backend {args.backend}: seeded {args.tickets} tickets in {time.perf_counter() - start:.1f} s")
-            token = cli(data_dir, env, "tokens", "create", "--user", "admin@example.com").splitlines()[-1]
+            print(
+                f"backend {args.backend}: seeded {args.tickets} tickets in {time.perf_counter() - start:.1f} s"
+            )
+            token = cli(
+                data_dir, env, "tokens", "create", "--user", "admin@example.com"
+            ).splitlines()[-1]
             port = free_port()
             server = subprocess.Popen(
-                [*HELPLINE, "--data-dir", str(data_dir), "serve", "--host", "127.0.0.1", "--port", str(port), "--no-worker"],
-                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                [
+                    *HELPLINE,
+                    "--data-dir",
+                    str(data_dir),
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--no-worker",
+                ],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             try:
                 base_url = f"http://127.0.0.1:{port}"

@@ -119,8 +119,12 @@ async def search_tickets(
         offset,
     )
     if not rows:
-        total = 0 if offset == 0 else await TicketRow.count().where(
-            visible_tickets(actor) & matching_tickets(helpline, actor, text)
+        total = (
+            0
+            if offset == 0
+            else await TicketRow.count().where(
+                visible_tickets(actor) & matching_tickets(helpline, actor, text)
+            )
         )
         return [], total
     ordered = [r["id"] for r in rows]

@@ -78,7 +78,9 @@ def load_settings(data_dir: str | Path | None = None, **overrides: Any) -> Setti
     except msgspec.ValidationError as exc:
         raise SettingsError(f"invalid setting: {exc}") from exc
     if not settings.database.startswith(("sqlite:///", "postgres://", "postgresql://")):
-        raise SettingsError("database_url: must start with sqlite:///, postgres:// or postgresql://")
+        raise SettingsError(
+            "database_url: must start with sqlite:///, postgres:// or postgresql://"
+        )
     if not settings.secret_key:
         settings.secret_key = _stored_secret(data_dir)
     return settings

@@ -26,7 +26,9 @@ def _mac(secret: str, purpose: str, body: str) -> str:
     return _b64(hmac.new(key, body.encode(), hashlib.sha256).digest())
 
 
-def sign(secret: str, purpose: str, payload: dict[str, Any], now: datetime, expires_in: timedelta) -> str:
+def sign(
+    secret: str, purpose: str, payload: dict[str, Any], now: datetime, expires_in: timedelta
+) -> str:
     """A URL-safe token carrying `payload`, valid for `purpose` until `now + expires_in`."""
     body = _b64(msgspec.json.encode({**payload, "exp": int((now + expires_in).timestamp())}))
     return f"{body}.{_mac(secret, purpose, body)}"

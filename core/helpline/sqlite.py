@@ -40,7 +40,9 @@ class PooledTransaction(SQLiteTransaction):
             raise
         finally:
             self.engine.current_transaction.reset(self.context)
-            await self.engine.release(self.connection, healthy and not self.connection.in_transaction)
+            await self.engine.release(
+                self.connection, healthy and not self.connection.in_transaction
+            )
         return exception is None
 
 
@@ -53,7 +55,7 @@ class PooledSQLiteEngine(SQLiteEngine):
     async def get_connection(self) -> aiosqlite.Connection:
         while self._idle:
             connection = self._idle.pop()
-            if connection._running:  # noqa: SLF001 - its worker thread is alive
+            if connection._running:
                 return connection
         connection = await aiosqlite.connect(**self.connection_kwargs)
         connection.row_factory = dict_factory
@@ -95,7 +97,12 @@ class PooledSQLiteEngine(SQLiteEngine):
             await self.release(connection, reusable)
 
     async def _run_in_existing_connection(
-        self, connection, query: str, args: list[Any] | None = None, query_type: str = "generic", table=None
+        self,
+        connection,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table=None,
     ):
         # Piccolo re-sends PRAGMA foreign_keys on every query; ours are set once per connection.
         async with connection.execute(query, args or []) as cursor:

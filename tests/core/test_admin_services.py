@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpline import hookimpl
 from helpline.defaults import roles
 from helpline.errors import Forbidden, Invalid

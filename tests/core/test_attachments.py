@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+
 from helpline.blobs import blob_path, read_blob, safe_filename
 from helpline.errors import Invalid, NotFound
 from helpline.services import messages, tickets

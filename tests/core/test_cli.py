@@ -25,6 +25,7 @@ from typing import Any
 import click
 import pytest
 from click.testing import CliRunner
+
 from helpline import hookimpl
 
 _DATABASES = itertools.count(1)

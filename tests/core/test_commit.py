@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpline import db, hookimpl
 from helpline.services import messages
 from helpline.tables import Tag

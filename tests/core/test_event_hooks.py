@@ -6,6 +6,7 @@ The `test_hook_<name>` contract tests live in test_hooks.py; these go deeper int
 from __future__ import annotations
 
 import pytest
+
 from helpline import hookimpl
 from helpline.services import messages, tickets, users
 from helpline.services.history import events

@@ -14,13 +14,14 @@ import click
 import msgspec
 import pytest
 from click.testing import CliRunner
+from litestar import Request, get
+from litestar.di import NamedDependency
+
 from helpline import db, hookimpl, jobs
 from helpline.model import Actor
 from helpline.registry import Permission, RoleSpec, StatusSpec, ValueSpec
 from helpline.services import messages, tickets, users
 from helpline.services.setup import seed_defaults
-from litestar import Request, get
-from litestar.di import NamedDependency
 
 
 class SpySettings(msgspec.Struct):

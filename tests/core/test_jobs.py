@@ -6,6 +6,7 @@ import asyncio
 from datetime import datetime, timedelta
 
 import pytest
+
 from helpline import db, hookimpl, jobs
 from helpline.runtime import Helpline
 

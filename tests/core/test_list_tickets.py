@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpline.errors import Invalid
 from helpline.services import messages, tickets
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpline.errors import Forbidden, Invalid, NotFound
 from helpline.services import messages, tickets
 from helpline.services.messages import NewAttachment

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+
 from helpline import search
 from helpline.errors import Forbidden, Invalid
 from helpline.services import messages, tickets

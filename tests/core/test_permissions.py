@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpline.errors import Forbidden, Invalid
 from helpline.services import messages, tickets, users
 from helpline.tables import User

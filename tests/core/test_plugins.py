@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pluggy
 import pytest
+
 from helpline import db, hookimpl
 from helpline.errors import Invalid, SettingsError
 from helpline.plugins import (

@@ -9,9 +9,15 @@ from helpline.services import roles, tickets
 from helpline.services.users import load_actor
 
 
-async def test_admin_creates_a_role_whose_members_get_exactly_its_permissions(helpline, admin, factory):
+async def test_admin_creates_a_role_whose_members_get_exactly_its_permissions(
+    helpline, admin, factory
+):
     await roles.create_role(
-        helpline, admin, name="triage", label="Triage", permissions=["tickets.view_all", "tickets.assign"]
+        helpline,
+        admin,
+        name="triage",
+        label="Triage",
+        permissions=["tickets.view_all", "tickets.assign"],
     )
     user = await factory.user("triage")
     assert user.permissions == {"tickets.view_all", "tickets.assign"}
@@ -24,7 +30,9 @@ async def test_admin_creates_a_role_whose_members_get_exactly_its_permissions(he
 
 async def test_unknown_permission_codes_are_refused_by_name(helpline, admin):
     with pytest.raises(Invalid) as error:
-        await roles.create_role(helpline, admin, name="odd", label="Odd", permissions=["tickets.fly"])
+        await roles.create_role(
+            helpline, admin, name="odd", label="Odd", permissions=["tickets.fly"]
+        )
     assert error.value.field == "permissions"
     assert "tickets.fly" in str(error.value)
 
@@ -36,7 +44,9 @@ async def test_only_admins_manage_roles(helpline, factory, role):
         await roles.create_role(helpline, actor, name="x-role", label="X", permissions=[])
 
 
-async def test_changing_a_roles_permissions_changes_what_its_members_may_do(helpline, admin, factory):
+async def test_changing_a_roles_permissions_changes_what_its_members_may_do(
+    helpline, admin, factory
+):
     agent = await factory.user("agent")
     await roles.set_permissions(helpline, admin, "agent", ["tickets.view_all"])
     reloaded = await load_actor(helpline, agent.id)

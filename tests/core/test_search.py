@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpline.search import search_tickets
 from helpline.services import messages, tickets
 

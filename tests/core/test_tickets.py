@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+
 from helpline.errors import Conflict, Invalid
 from helpline.services import tickets
 from helpline.services.history import events

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpline import search
 from helpline.errors import Forbidden, NotFound
 from helpline.services import messages, tickets, users

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from helpline.services import tickets
 from playwright.async_api import expect
+
+from helpline.services import tickets
 
 # Runs on both backends: live updates travel differently on each (in memory; LISTEN/NOTIFY).
 

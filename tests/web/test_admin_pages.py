@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from helpline.errors import NotFound
 from helpline.services import audit, tickets
 from helpline.services.users import load_actor

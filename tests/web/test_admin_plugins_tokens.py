@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from litestar import get
+
 from helpline import hookimpl
 from helpline.registry import Permission
 from helpline.tables import AuditLog
-from litestar import get
 
 
 @get("/ping", sync_to_thread=False)

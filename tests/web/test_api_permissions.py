@@ -94,7 +94,8 @@ async def test_customer_cannot_assign_merge_or_reopen(api, factory, agent):
     other = await _ticket_for(factory, customer)
     client = await api(customer)
     assign = await client.patch(
-        f"/api/v1/tickets/{ticket.number}", json={"version": ticket.version, "assignee": agent.email}
+        f"/api/v1/tickets/{ticket.number}",
+        json={"version": ticket.version, "assignee": agent.email},
     )
     assert assign.status_code == 403 and assign.json()["field"] == "assignee"
     merge = await client.post(f"/api/v1/tickets/{ticket.number}/merge", json={"into": other.number})
@@ -109,17 +110,22 @@ async def test_agent_merges_and_reopens_through_the_api(api, agent, factory):
     source = await factory.ticket(subject="Duplicate", tags=["a"])
     target = await factory.ticket(subject="Original", tags=["b"])
     client = await api(agent)
-    merged = await client.post(f"/api/v1/tickets/{source.number}/merge", json={"into": target.number})
+    merged = await client.post(
+        f"/api/v1/tickets/{source.number}/merge", json={"into": target.number}
+    )
     assert merged.status_code == 201, merged.text
     assert merged.json()["number"] == target.number
     assert merged.json()["tags"] == ["a", "b"]
     src = (await client.get(f"/api/v1/tickets/{source.number}")).json()
     assert src["merged_into"] == target.number
     assert src["status_category"] == "closed"
-    bodies = [m["body"] for m in (await client.get(f"/api/v1/tickets/{target.number}/messages")).json()]
+    bodies = [
+        m["body"] for m in (await client.get(f"/api/v1/tickets/{target.number}/messages")).json()
+    ]
     assert "Something does not work." in bodies
     solved = await client.patch(
-        f"/api/v1/tickets/{target.number}", json={"version": merged.json()["version"], "status": "solved"}
+        f"/api/v1/tickets/{target.number}",
+        json={"version": merged.json()["version"], "status": "solved"},
     )
     reopened = await client.post(f"/api/v1/tickets/{target.number}/reopen")
     assert reopened.status_code == 201, reopened.text
@@ -140,7 +146,9 @@ async def test_attachments_are_downloadable_only_by_those_who_see_the_message(ap
         json={
             "body": "internal copy",
             "internal": True,
-            "attachments": [{"filename": "../invoice.pdf", "content": base64.b64encode(content).decode()}],
+            "attachments": [
+                {"filename": "../invoice.pdf", "content": base64.b64encode(content).decode()}
+            ],
         },
     )
     assert note.status_code == 201, note.text
@@ -158,14 +166,19 @@ async def test_oversized_attachment_is_refused_naming_the_field(api, agent, fact
     ticket = await factory.ticket()
     response = await (await api(agent)).post(
         f"/api/v1/tickets/{ticket.number}/messages",
-        json={"body": "big", "attachments": [{"filename": "a.bin", "content": base64.b64encode(b"x" * 11).decode()}]},
+        json={
+            "body": "big",
+            "attachments": [{"filename": "a.bin", "content": base64.b64encode(b"x" * 11).decode()}],
+        },
     )
     assert response.status_code == 422
     assert response.json()["field"] == "attachments"
 
 
 async def test_list_filters_by_status_priority_assignee_tag_and_text(api, agent, factory):
-    a = await factory.ticket(subject="Printer jammed", priority="high", tags=["hardware"], assignee=agent.email)
+    a = await factory.ticket(
+        subject="Printer jammed", priority="high", tags=["hardware"], assignee=agent.email
+    )
     b = await factory.ticket(subject="Password reset", priority="low")
     client = await api(agent)
 
@@ -187,8 +200,12 @@ async def test_pagination_reports_total_and_pages(api, agent, factory):
     for i in range(5):
         await factory.ticket(subject=f"page test {i}")
     client = await api(agent)
-    first = (await client.get("/api/v1/tickets", params={"per_page": 2, "page": 1, "sort": "number"})).json()
-    second = (await client.get("/api/v1/tickets", params={"per_page": 2, "page": 2, "sort": "number"})).json()
+    first = (
+        await client.get("/api/v1/tickets", params={"per_page": 2, "page": 1, "sort": "number"})
+    ).json()
+    second = (
+        await client.get("/api/v1/tickets", params={"per_page": 2, "page": 2, "sort": "number"})
+    ).json()
     assert first["total"] == second["total"] == 5
     assert len(first["items"]) == 2
     assert first["items"][-1]["number"] < second["items"][0]["number"]

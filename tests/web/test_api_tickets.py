@@ -190,7 +190,9 @@ async def test_events_list_every_change_oldest_first(api, agent, factory):
     )
     events = (await client.get(f"/api/v1/tickets/{ticket.number}/events")).json()
     assert events[0]["kind"] == "created"
-    changes = [(e["field"], e["old"], e["new"], e["actor"]) for e in events if e["kind"] == "field_changed"]
+    changes = [
+        (e["field"], e["old"], e["new"], e["actor"]) for e in events if e["kind"] == "field_changed"
+    ]
     assert ("status", "new", "open", agent.email) in changes
     assert ("priority", "normal", "high", agent.email) in changes
     assert ("assignee", None, agent.email, agent.email) in changes

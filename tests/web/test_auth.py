@@ -18,11 +18,15 @@ async def test_pages_need_a_signed_in_user(browser_client):
     assert htmx.headers["HX-Redirect"] == "/login?next=/account/password"
 
 
-async def test_agent_signs_in_and_lands_on_the_queue_customer_on_the_portal(helpline, browser_client, agent, customer):
+async def test_agent_signs_in_and_lands_on_the_queue_customer_on_the_portal(
+    helpline, browser_client, agent, customer
+):
     for actor, landing in ((agent, "/tickets"), (customer, "/portal")):
         await set_password(helpline, actor.id, "correct-horse-battery")
         web = await browser_client()
-        response = await web.post("/login", data={"email": actor.email.upper(), "password": "correct-horse-battery"})
+        response = await web.post(
+            "/login", data={"email": actor.email.upper(), "password": "correct-horse-battery"}
+        )
         assert response.status_code == 303
         assert response.headers["location"] == landing
         assert "helpline_session" in web.cookies
@@ -37,21 +41,29 @@ async def test_wrong_password_shows_an_error_and_keeps_the_email(helpline, brows
     assert f'value="{agent.email}"' in response.text
 
 
-async def test_repeated_failures_are_rate_limited_with_a_clear_message(helpline, browser_client, agent):
+async def test_repeated_failures_are_rate_limited_with_a_clear_message(
+    helpline, browser_client, agent
+):
     await set_password(helpline, agent.id, "correct-horse-battery")
     web = await browser_client()
     for _ in range(5):
         await web.post("/login", data={"email": agent.email, "password": "wrong"})
-    blocked = await web.post("/login", data={"email": agent.email, "password": "correct-horse-battery"})
+    blocked = await web.post(
+        "/login", data={"email": agent.email, "password": "correct-horse-battery"}
+    )
     assert blocked.status_code == 429
-    assert re.search(r"Too many failed sign-in attempts\. Try again in \d+ minutes?\.", blocked.text)
+    assert re.search(
+        r"Too many failed sign-in attempts\. Try again in \d+ minutes?\.", blocked.text
+    )
 
 
 async def test_forms_without_the_csrf_token_are_refused(helpline, browser_client, agent):
     await set_password(helpline, agent.id, "correct-horse-battery")
     web = await browser_client()
     await web.get("/login")
-    response = await web.http.post("/login", data={"email": agent.email, "password": "correct-horse-battery"})
+    response = await web.http.post(
+        "/login", data={"email": agent.email, "password": "correct-horse-battery"}
+    )
     assert response.status_code == 403
     assert (await web.get("/account/password")).status_code == 303
 
@@ -67,19 +79,27 @@ async def test_changing_the_password_signs_out_other_sessions(signin, browser_cl
     laptop = await signin(agent, "first-password-1")
     phone = await browser_client()
     await phone.post("/login", data={"email": agent.email, "password": "first-password-1"})
-    bad = await laptop.post("/account/password", data={"current": "wrong", "new": "x", "confirm": "y"})
+    bad = await laptop.post(
+        "/account/password", data={"current": "wrong", "new": "x", "confirm": "y"}
+    )
     assert bad.status_code == 400
     assert "This is not your current password." in bad.text
     changed = await laptop.post(
         "/account/password",
-        data={"current": "first-password-1", "new": "second-password-2", "confirm": "second-password-2"},
+        data={
+            "current": "first-password-1",
+            "new": "second-password-2",
+            "confirm": "second-password-2",
+        },
     )
     assert changed.status_code == 303
     assert (await laptop.get("/account/password")).status_code == 200
     assert (await phone.get("/account/password")).status_code == 303
 
 
-async def test_reset_link_works_once_and_not_after_an_hour(helpline, browser_client, agent, clock, caplog):
+async def test_reset_link_works_once_and_not_after_an_hour(
+    helpline, browser_client, agent, clock, caplog
+):
     web = await browser_client()
     with caplog.at_level("WARNING", logger="helpline.web"):
         response = await web.post("/forgot", data={"email": agent.email})

@@ -8,12 +8,13 @@ from typing import Any
 
 import httpx
 import pytest
+from litestar.channels import ChannelsPlugin
+
 from helpline import db, hookimpl
 from helpline.runtime import Helpline
 from helpline.services import messages, tickets
 from helpline_web.app import create_app
 from helpline_web.live_presence import Presence
-from litestar.channels import ChannelsPlugin
 
 #: Upper bound while waiting for an event, so a broken stream fails instead of hanging.
 WAIT = 10

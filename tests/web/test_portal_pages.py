@@ -6,6 +6,7 @@ import html
 import re
 
 import pytest
+
 from helpline.services import messages, tickets
 from helpline.services.messages import NewAttachment
 from helpline.services.users import find_user_id, load_actor

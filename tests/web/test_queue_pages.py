@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from helpline import hookimpl
 from helpline.services import history, tickets
 from helpline.tables import SavedView

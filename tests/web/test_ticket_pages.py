@@ -6,6 +6,7 @@ import html
 import re
 
 import pytest
+
 from helpline import hookimpl
 from helpline.services import messages, tickets
 from helpline.services.messages import NewAttachment

@@ -46,10 +46,14 @@ async def home(request: Request) -> Redirect:
 
 
 def static_routers(helpline: Helpline) -> list:
-    routers = [create_static_files_router(path="/static", directories=[WEB_DIR / "static"], name="static")]
+    routers = [
+        create_static_files_router(path="/static", directories=[WEB_DIR / "static"], name="static")
+    ]
     for plugin, folder in plugin_folders(helpline, "static").items():
         routers.append(
-            create_static_files_router(path=f"/static/{plugin}", directories=[folder], name=f"static-{plugin}")
+            create_static_files_router(
+                path=f"/static/{plugin}", directories=[folder], name=f"static-{plugin}"
+            )
         )
     return routers
 

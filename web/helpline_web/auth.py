@@ -45,7 +45,11 @@ async def current_viewer(request: Request) -> Actor | None:
     user_id = request.session.get("user_id") if "session" in request.scope else None
     if user_id:
         row = await User.select(User.password_hash, User.active).where(User.id == user_id).first()
-        if row and row["active"] and request.session.get("stamp") == _password_stamp(row["password_hash"]):
+        if (
+            row
+            and row["active"]
+            and request.session.get("stamp") == _password_stamp(row["password_hash"])
+        ):
             try:
                 viewer = await users.load_actor(helpline_of(request), user_id)
             except NotFound:
@@ -101,7 +105,10 @@ async def login(request: Request, data: Annotated[dict[str, str], Form]) -> Any:
     email = (data.get("email") or "").strip().lower()
     target = _safe_next(data.get("next"))
     limiter = DatabaseStore(helpline, "ratelimit")
-    for key, limit in ((f"login:{email}", FAILED_LOGINS_PER_EMAIL), (f"login-ip:{_client_ip(request)}", FAILED_LOGINS_PER_IP)):
+    for key, limit in (
+        (f"login:{email}", FAILED_LOGINS_PER_EMAIL),
+        (f"login-ip:{_client_ip(request)}", FAILED_LOGINS_PER_IP),
+    ):
         count = await limiter.get(key)
         if count and int(count) >= limit:
             wait = await limiter.expires_in(key) or LOGIN_WINDOW
@@ -112,7 +119,9 @@ async def login(request: Request, data: Annotated[dict[str, str], Form]) -> Any:
                 status_code=429,
                 next=target,
                 email=email,
-                errors={"form": f"Too many failed sign-in attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''}."},
+                errors={
+                    "form": f"Too many failed sign-in attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+                },
             )
     actor = await users.authenticate(helpline, email, data.get("password") or "")
     if actor is None:
@@ -147,7 +156,9 @@ async def password_form(request: Request, viewer: ViewerDep) -> Any:
 
 
 @post("/account/password", status_code=200)
-async def change_password(request: Request, viewer: ViewerDep, data: Annotated[dict[str, str], Form]) -> Any:
+async def change_password(
+    request: Request, viewer: ViewerDep, data: Annotated[dict[str, str], Form]
+) -> Any:
     helpline = helpline_of(request)
     errors: dict[str, str] = {}
     if await users.authenticate(helpline, viewer.email, data.get("current") or "") is None:
@@ -206,7 +217,9 @@ async def forgot(request: Request, data: Annotated[dict[str, str], Form]) -> Any
         if not delivered:
             import logging
 
-            logging.getLogger("helpline.web").warning("no channel delivers mail; reset link for %s: %s", email, link)
+            logging.getLogger("helpline.web").warning(
+                "no channel delivers mail; reset link for %s: %s", email, link
+            )
     return await page(request, "auth/forgot.html", sent=True, errors={})
 
 
@@ -224,20 +237,32 @@ async def reset_form(request: Request, token: FromPath[str]) -> Any:
     try:
         await _reset_user(request, token)
     except Invalid as exc:
-        return await page(request, "auth/reset.html", status_code=400, token=None, errors={"form": exc.message})
+        return await page(
+            request, "auth/reset.html", status_code=400, token=None, errors={"form": exc.message}
+        )
     return await page(request, "auth/reset.html", token=token, errors={})
 
 
 @post("/reset/{token:str}", status_code=200)
-async def reset(request: Request, token: FromPath[str], data: Annotated[dict[str, str], Form]) -> Any:
+async def reset(
+    request: Request, token: FromPath[str], data: Annotated[dict[str, str], Form]
+) -> Any:
     try:
         user_id = await _reset_user(request, token)
     except Invalid as exc:
-        return await page(request, "auth/reset.html", status_code=400, token=None, errors={"form": exc.message})
+        return await page(
+            request, "auth/reset.html", status_code=400, token=None, errors={"form": exc.message}
+        )
     new = data.get("new") or ""
     if len(new) < MIN_LENGTH or new != data.get("confirm"):
-        error = f"Use at least {MIN_LENGTH} characters." if len(new) < MIN_LENGTH else "The two passwords differ."
-        return await page(request, "auth/reset.html", status_code=400, token=token, errors={"new": error})
+        error = (
+            f"Use at least {MIN_LENGTH} characters."
+            if len(new) < MIN_LENGTH
+            else "The two passwords differ."
+        )
+        return await page(
+            request, "auth/reset.html", status_code=400, token=token, errors={"new": error}
+        )
     await users.set_password(helpline_of(request), user_id, new)
     request.clear_session()
     flash(request, "Your password is set. Please sign in.", "success")
@@ -252,4 +277,14 @@ def login_redirect(request: Request, exc: HTTPException) -> Response:
     return Redirect(target, status_code=303)
 
 
-AUTH_ROUTES = [login_form, login, logout, password_form, change_password, forgot_form, forgot, reset_form, reset]
+AUTH_ROUTES = [
+    login_form,
+    login,
+    logout,
+    password_form,
+    change_password,
+    forgot_form,
+    forgot,
+    reset_form,
+    reset,
+]

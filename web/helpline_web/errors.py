@@ -50,7 +50,11 @@ def _page(request: Request, status: int, message: str | None = None) -> Response
     }
     headers = {"HX-Retarget": "#errors", "HX-Reswap": "innerHTML"} if is_htmx(request) else {}
     return Template(
-        "errors/error.html", context=context, status_code=status, headers=headers, media_type=MediaType.HTML
+        "errors/error.html",
+        context=context,
+        status_code=status,
+        headers=headers,
+        media_type=MediaType.HTML,
     )
 
 
@@ -59,7 +63,9 @@ def not_found(request: Request, exc: NotFound) -> Response:
 
 
 def forbidden(request: Request, exc: Forbidden) -> Response:
-    return _json(403, str(exc), field=exc.field) if _is_api(request) else _page(request, 403, str(exc))
+    return (
+        _json(403, str(exc), field=exc.field) if _is_api(request) else _page(request, 403, str(exc))
+    )
 
 
 def conflict(request: Request, exc: Conflict) -> Response:
@@ -83,7 +89,9 @@ def bad_request(request: Request, exc: ValidationException) -> Response:
         if isinstance(e, dict)
     ]
     if not _is_api(request):
-        return _page(request, 400, "; ".join(f"{e['field']}: {e['message']}" for e in errors) or None)
+        return _page(
+            request, 400, "; ".join(f"{e['field']}: {e['message']}" for e in errors) or None
+        )
     return _json(400, exc.detail, field=errors[0]["field"] if errors else None, errors=errors)
 
 

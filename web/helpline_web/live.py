@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from helpline.services import tickets
 from litestar import Request, get, post
 from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
@@ -20,6 +19,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import ServerSentEvent
 
+from helpline.services import tickets
 from helpline_web.api.auth import HelplineDep
 from helpline_web.auth import ViewerDep, requires
 from helpline_web.live_channels import QUEUE_CHANNEL, live_channels, ticket_channel

@@ -11,12 +11,13 @@ import weakref
 from collections.abc import Iterable
 from typing import Any
 
-from helpline import hookimpl
-from helpline.model import Actor, Message, Ticket
-from helpline.runtime import Helpline
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.base import ChannelsBackend
 from litestar.channels.backends.memory import MemoryChannelsBackend
+
+from helpline import hookimpl
+from helpline.model import Actor, Message, Ticket
+from helpline.runtime import Helpline
 
 log = logging.getLogger("helpline.web.live")
 

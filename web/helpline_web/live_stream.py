@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator, Callable
 
 import anyio
 import msgspec
-from helpline.model import Actor
 from litestar.channels import ChannelsPlugin
 from litestar.response.sse import ServerSentEventMessage
 
+from helpline.model import Actor
 from helpline_web.live_channels import ticket_channel
 from helpline_web.live_presence import Presence
 

@@ -3,12 +3,13 @@ plugin being enabled."""
 
 from __future__ import annotations
 
-from helpline.runtime import Helpline
 from litestar import Router
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.handlers import BaseRouteHandler
+
+from helpline.runtime import Helpline
 
 
 async def plugin_enabled(connection: ASGIConnection, handler: BaseRouteHandler) -> None:

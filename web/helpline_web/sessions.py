@@ -8,7 +8,10 @@ from typing import Any
 
 import msgspec
 from litestar.connection import ASGIConnection
-from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
+from litestar.middleware.session.server_side import (
+    ServerSideSessionBackend,
+    ServerSideSessionConfig,
+)
 from litestar.stores.base import Store
 from litestar.types import Empty, Message
 
@@ -31,7 +34,9 @@ class DatabaseStore(Store):
         seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else expires_in
         return self.helpline.now() + timedelta(seconds=seconds)
 
-    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
         data = value.encode() if isinstance(value, str) else value
         await db.fetch(
             self.helpline.engine,
@@ -45,9 +50,11 @@ class DatabaseStore(Store):
             await WebSession.delete().where(WebSession.expires_at < self.helpline.now())
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        row = await WebSession.select(WebSession.value, WebSession.expires_at).where(
-            WebSession.key == self._key(key)
-        ).first()
+        row = (
+            await WebSession.select(WebSession.value, WebSession.expires_at)
+            .where(WebSession.key == self._key(key))
+            .first()
+        )
         if row is None:
             return None
         if row["expires_at"] is not None and row["expires_at"] <= self.helpline.now():
@@ -70,9 +77,11 @@ class DatabaseStore(Store):
         return await self.get(key) is not None
 
     async def expires_in(self, key: str) -> int | None:
-        row = await WebSession.select(WebSession.expires_at).where(
-            WebSession.key == self._key(key)
-        ).first()
+        row = (
+            await WebSession.select(WebSession.expires_at)
+            .where(WebSession.key == self._key(key))
+            .first()
+        )
         if row is None or row["expires_at"] is None:
             return None
         return max(0, int((row["expires_at"] - self.helpline.now()).total_seconds()))
@@ -95,7 +104,9 @@ class QuietSessionBackend(ServerSideSessionBackend):
         connection.scope["_helpline_session_loaded"] = msgspec.json.encode(data)  # type: ignore[typeddict-unknown-key]
         return data
 
-    async def store_in_message(self, scope_session: Any, message: Message, connection: ASGIConnection) -> None:
+    async def store_in_message(
+        self, scope_session: Any, message: Message, connection: ASGIConnection
+    ) -> None:
         loaded = connection.scope.get("_helpline_session_loaded")
         has_cookie = self.config.key in connection.cookies
         if scope_session is Empty or not scope_session:

@@ -37,7 +37,9 @@ def plugin_folders(helpline: Helpline, folder: str) -> dict[str, Path]:
 
 def make_environment(helpline: Helpline) -> Environment:
     loaders: list[Any] = [FileSystemLoader(WEB_DIR / "templates")]
-    prefixed = {name: FileSystemLoader(path) for name, path in plugin_folders(helpline, "templates").items()}
+    prefixed = {
+        name: FileSystemLoader(path) for name, path in plugin_folders(helpline, "templates").items()
+    }
     if prefixed:
         loaders.append(PrefixLoader(prefixed, delimiter=":"))
     env = Environment(

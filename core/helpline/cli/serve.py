@@ -44,6 +44,7 @@ def serve(
     """Serve the web UI and the API."""
     try:
         import uvicorn
+
         from helpline_web.app import create_app
     except ImportError as exc:
         raise click.ClickException(

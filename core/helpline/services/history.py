@@ -60,7 +60,9 @@ async def record_changes(
         {getattr(ticket, f) for f in _USER_FIELDS if f in changes}
         | {changes[f] for f in _USER_FIELDS if f in changes}
     )
-    teams = await team_names({ticket.team_id, changes.get("team_id")} if "team_id" in changes else set())
+    teams = await team_names(
+        {ticket.team_id, changes.get("team_id")} if "team_id" in changes else set()
+    )
     rows = []
     for field, new in changes.items():
         old = getattr(ticket, field, None)
@@ -90,9 +92,12 @@ async def record_changes(
 
 
 async def events(ticket_id: int) -> list[Event]:
-    rows = await TicketEvent.select().where(TicketEvent.ticket == ticket_id).order_by(
-        TicketEvent.at
-    ).order_by(TicketEvent.id)
+    rows = (
+        await TicketEvent.select()
+        .where(TicketEvent.ticket == ticket_id)
+        .order_by(TicketEvent.at)
+        .order_by(TicketEvent.id)
+    )
     return [
         Event(
             id=r["id"],

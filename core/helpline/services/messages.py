@@ -102,9 +102,11 @@ async def add_message(
     async with helpline.transaction():
         (ticket,) = await locked_ticket(helpline, actor, number)
         if ticket.merged_into_id is not None:
-            target = await TicketRow.select(TicketRow.number).where(
-                TicketRow.id == ticket.merged_into_id
-            ).first()
+            target = (
+                await TicketRow.select(TicketRow.number)
+                .where(TicketRow.id == ticket.merged_into_id)
+                .first()
+            )
             where = f"#{target['number']}" if target else "another ticket"
             raise Forbidden(f"ticket #{number} was merged into {where}; write there", "body")
         if ticket.status_category == "closed" and not actor.staff:
@@ -121,7 +123,9 @@ async def add_message(
             meta=meta,
             attachments=attachments,
         )
-        await history.record(helpline, ticket.id, actor, "message", field=kind, new=str(message.id), via=via)
+        await history.record(
+            helpline, ticket.id, actor, "message", field=kind, new=str(message.id), via=via
+        )
         changes: dict[str, Any] = {}
         if not internal and actor.staff and actor.id != ticket.requester_id:
             if ticket.first_response_at is None:
@@ -133,7 +137,9 @@ async def add_message(
         if changes:
             ticket = await _apply(helpline, ticket, actor, changes, via=via)
         else:
-            await TicketRow.update({TicketRow.updated_at: helpline.now()}).where(TicketRow.id == ticket.id)
+            await TicketRow.update({TicketRow.updated_at: helpline.now()}).where(
+                TicketRow.id == ticket.id
+            )
         await helpline.hook(
             "message_added", helpline=helpline, ticket=ticket, message=message, actor=actor
         )
@@ -149,15 +155,19 @@ async def list_messages(helpline: Helpline, actor: Actor, number: int) -> list[M
 
 async def get_attachment(helpline: Helpline, actor: Actor, attachment_id: int) -> dict[str, Any]:
     """An attachment's row, if the actor may read the message carrying it."""
-    row = await Attachment.select(
-        Attachment.id,
-        Attachment.sha256,
-        Attachment.filename,
-        Attachment.content_type,
-        Attachment.size,
-        Attachment.ticket.number.as_alias("number"),
-        Attachment.message.kind.as_alias("kind"),
-    ).where(Attachment.id == attachment_id).first()
+    row = (
+        await Attachment.select(
+            Attachment.id,
+            Attachment.sha256,
+            Attachment.filename,
+            Attachment.content_type,
+            Attachment.size,
+            Attachment.ticket.number.as_alias("number"),
+            Attachment.message.kind.as_alias("kind"),
+        )
+        .where(Attachment.id == attachment_id)
+        .first()
+    )
     if row is None:
         raise NotFound("attachment not found")
     await get_ticket(helpline, actor, row["number"])
@@ -172,14 +182,27 @@ async def move_messages(source_id: int, target_id: int) -> None:
 
 
 async def _messages(where: Any) -> list[Message]:
-    rows = await MessageRow.select().where(where).order_by(MessageRow.created_at).order_by(MessageRow.id)
+    rows = (
+        await MessageRow.select()
+        .where(where)
+        .order_by(MessageRow.created_at)
+        .order_by(MessageRow.id)
+    )
     if not rows:
         return []
     files: dict[int, list[AttachmentInfo]] = {r["id"]: [] for r in rows}
-    for a in await Attachment.select().where(Attachment.message.is_in(list(files))).order_by(Attachment.id):
+    for a in (
+        await Attachment.select()
+        .where(Attachment.message.is_in(list(files)))
+        .order_by(Attachment.id)
+    ):
         files[a["message"]].append(
             AttachmentInfo(
-                id=a["id"], filename=a["filename"], content_type=a["content_type"], size=a["size"], sha256=a["sha256"]
+                id=a["id"],
+                filename=a["filename"],
+                content_type=a["content_type"],
+                size=a["size"],
+                sha256=a["sha256"],
             )
         )
     return [
@@ -197,4 +220,3 @@ async def _messages(where: Any) -> list[Message]:
         )
         for r in rows
     ]
-

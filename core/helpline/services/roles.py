@@ -24,30 +24,48 @@ async def list_roles() -> list[dict]:
 
 
 async def create_role(
-    helpline: Helpline, actor: Actor, *, name: str, label: str, permissions: list[str], staff: bool = True
+    helpline: Helpline,
+    actor: Actor,
+    *,
+    name: str,
+    label: str,
+    permissions: list[str],
+    staff: bool = True,
 ) -> dict:
     if not actor.can("roles.manage"):
         raise Forbidden("you may not manage roles")
     name = (name or "").strip().lower()
     if not _NAME.match(name):
-        raise Invalid("name", "use 2-64 lowercase letters, digits, '-' or '_', starting with a letter")
+        raise Invalid(
+            "name", "use 2-64 lowercase letters, digits, '-' or '_', starting with a letter"
+        )
     codes = _check_codes(helpline, permissions)
     async with helpline.transaction():
         if await Role.exists().where(Role.name == name):
             raise Invalid("name", f"a role named {name!r} already exists")
         await Role.insert(
-            Role(name=name, label=label.strip() or name, staff=staff, builtin=False, permissions=codes)
+            Role(
+                name=name,
+                label=label.strip() or name,
+                staff=staff,
+                builtin=False,
+                permissions=codes,
+            )
         )
     return await Role.select().where(Role.name == name).first()
 
 
-async def set_permissions(helpline: Helpline, actor: Actor, name: str, permissions: list[str]) -> dict:
+async def set_permissions(
+    helpline: Helpline, actor: Actor, name: str, permissions: list[str]
+) -> dict:
     if not actor.can("roles.manage"):
         raise Forbidden("you may not manage roles")
     codes = _check_codes(helpline, permissions)
     if name == "admin" and "*" not in codes:
         raise Invalid("permissions", "the admin role keeps every permission")
-    updated = await Role.update({Role.permissions: codes}).where(Role.name == name).returning(Role.id)
+    updated = (
+        await Role.update({Role.permissions: codes}).where(Role.name == name).returning(Role.id)
+    )
     if not updated:
         raise NotFound(f"role {name!r} not found")
     return await Role.select().where(Role.name == name).first()

@@ -33,14 +33,21 @@ async def seed_defaults(helpline: Helpline) -> None:
                             position=spec.position,
                         )
                     )
-        for hook, table in (("register_priorities", Priority), ("register_ticket_types", TicketType)):
+        for hook, table in (
+            ("register_priorities", Priority),
+            ("register_ticket_types", TicketType),
+        ):
             order = table.rank if table is Priority else table.position
             for _plugin, specs in helpline.each(hook):
                 for spec in specs or []:
                     if not await table.exists().where(table.name == spec.name):
                         await table.insert(
                             table(
-                                **{"name": spec.name, "label": spec.label, order._meta.name: spec.position}
+                                **{
+                                    "name": spec.name,
+                                    "label": spec.label,
+                                    order._meta.name: spec.position,
+                                }
                             )
                         )
         for _plugin, specs in helpline.each("register_roles"):

@@ -22,7 +22,7 @@ from helpline.visibility import visible_tickets
 
 UPDATABLE = ("subject", "status", "priority", "type", "tags", "custom_fields")
 ASSIGNABLE = ("assignee_id", "team_id")
-_NAME_OF = "COALESCE((SELECT lower({0}.name) FROM {1} {0} WHERE {0}.id = \"ticket\".\"{2}\"), '')"
+_NAME_OF = 'COALESCE((SELECT lower({0}.name) FROM {1} {0} WHERE {0}.id = "ticket"."{2}"), \'\')'
 SORTS = {
     "updated_at": TicketRow.updated_at,
     "created_at": TicketRow.created_at,
@@ -69,19 +69,25 @@ _RENAMED = {
 # -- reading ---------------------------------------------------------------------------------
 
 
-async def _load(where: Any, order: Any = None, ascending: bool = False, limit: int = 0, offset: int = 0):
+async def _load(
+    where: Any, order: Any = None, ascending: bool = False, limit: int = 0, offset: int = 0
+):
     query = TicketRow.select(*_COLUMNS).where(where)
     if order is not None:
-        query = query.order_by(order, ascending=ascending).order_by(TicketRow.id, ascending=ascending)
+        query = query.order_by(order, ascending=ascending).order_by(
+            TicketRow.id, ascending=ascending
+        )
     if limit:
         query = query.limit(limit).offset(offset)
     rows = await query
     if not rows:
         return []
     tags: dict[int, list[str]] = {r["id"]: [] for r in rows}
-    for tag in await TicketTag.select(TicketTag.ticket, TicketTag.tag).where(
-        TicketTag.ticket.is_in(list(tags))
-    ).order_by(TicketTag.tag):
+    for tag in (
+        await TicketTag.select(TicketTag.ticket, TicketTag.tag)
+        .where(TicketTag.ticket.is_in(list(tags)))
+        .order_by(TicketTag.tag)
+    ):
         tags[tag["ticket"]].append(tag["tag"])
     tickets = []
     for row in rows:
@@ -181,7 +187,11 @@ async def list_tickets(
     page = max(1, page)
     total = await TicketRow.count().where(where)
     items = await _load(
-        where, SORTS[field], ascending=not sort.startswith("-"), limit=per_page, offset=(page - 1) * per_page
+        where,
+        SORTS[field],
+        ascending=not sort.startswith("-"),
+        limit=per_page,
+        offset=(page - 1) * per_page,
     )
     return items, total
 
@@ -190,9 +200,13 @@ async def list_tickets(
 
 
 async def status_category(name: str) -> str:
-    row = await Status.select(Status.category).where(
-        (Status.name == name) & (Status.active == True)  # noqa: E712
-    ).first()
+    row = (
+        await Status.select(Status.category)
+        .where(
+            (Status.name == name) & (Status.active == True)  # noqa: E712
+        )
+        .first()
+    )
     if row is None:
         raise Invalid("status", f"unknown status {name!r}")
     return row["category"]
@@ -205,9 +219,14 @@ async def _check_value(table: Any, field: str, name: str) -> str:
 
 
 async def _initial_status() -> str:
-    row = await Status.select(Status.name).where(
-        (Status.category == "new") & (Status.active == True)  # noqa: E712
-    ).order_by(Status.position).first()
+    row = (
+        await Status.select(Status.name)
+        .where(
+            (Status.category == "new") & (Status.active == True)  # noqa: E712
+        )
+        .order_by(Status.position)
+        .first()
+    )
     if row is None:
         raise Invalid("status", "no active status in the 'new' category")
     return row["name"]
@@ -253,7 +272,9 @@ async def _set_tags(ticket_id: int, old: list[str], new: list[str]) -> None:
     removed = [t for t in old if t not in new]
     added = [t for t in new if t not in old]
     if removed:
-        await TicketTag.delete().where((TicketTag.ticket == ticket_id) & TicketTag.tag.is_in(removed))
+        await TicketTag.delete().where(
+            (TicketTag.ticket == ticket_id) & TicketTag.tag.is_in(removed)
+        )
     for tag in added:
         await TicketTag.insert(TicketTag(ticket=ticket_id, tag=tag))
         if not await Tag.exists().where(Tag.name == tag):
@@ -296,7 +317,9 @@ async def create_ticket(
     if not (body or "").strip() and not body_html:
         raise Invalid("body", "must not be empty")
     if (assignee is not None or team is not None) and not actor.can("tickets.assign"):
-        raise Forbidden("you may not assign tickets", "assignee" if assignee is not None else "team")
+        raise Forbidden(
+            "you may not assign tickets", "assignee" if assignee is not None else "team"
+        )
     if not actor.can("tickets.update") and (priority is not None or tags):
         field = "priority" if priority is not None else "tags"
         raise Forbidden(f"you may not set {field}", field)
@@ -317,7 +340,9 @@ async def create_ticket(
             else _default_value(Priority, "priority", "normal")
         )
         type = await (
-            _check_value(TicketType, "type", type) if type else _default_value(TicketType, "type", "question")
+            _check_value(TicketType, "type", type)
+            if type
+            else _default_value(TicketType, "type", "question")
         )
         assignee_id = await staff_user_id(assignee) if assignee is not None else None
         from helpline.services.users import team_id as resolve_team
@@ -441,11 +466,15 @@ async def update_as_system(helpline: Helpline, number: int, *, via: str, **field
         return await _apply(helpline, ticket, None, changes, via=via)
 
 
-async def _validate(helpline: Helpline, actor: Actor, ticket: Ticket, fields: dict[str, Any]) -> dict:
+async def _validate(
+    helpline: Helpline, actor: Actor, ticket: Ticket, fields: dict[str, Any]
+) -> dict:
     changes: dict[str, Any] = {}
     for field, value in fields.items():
         if field in ASSIGNABLE and not actor.can("tickets.assign"):
-            raise Forbidden(f"you may not change {field.removesuffix('_id')}", field.removesuffix("_id"))
+            raise Forbidden(
+                f"you may not change {field.removesuffix('_id')}", field.removesuffix("_id")
+            )
         if field in UPDATABLE and not actor.can("tickets.update"):
             customer_solves = (
                 field == "status"
@@ -517,9 +546,11 @@ async def _apply(
         solved_at = {"solved": now, "closed": ticket.solved_at or now}.get(category)
         values[TicketRow.solved_at] = solved_at
         values[TicketRow.closed_at] = now if category == "closed" else None
-    updated = await TicketRow.update(values).where(
-        (TicketRow.id == ticket.id) & (TicketRow.version == ticket.version)
-    ).returning(TicketRow.id)
+    updated = (
+        await TicketRow.update(values)
+        .where((TicketRow.id == ticket.id) & (TicketRow.version == ticket.version))
+        .returning(TicketRow.id)
+    )
     if not updated:
         current = await TicketRow.select(TicketRow.version).where(TicketRow.id == ticket.id).first()
         raise Conflict(
@@ -532,7 +563,9 @@ async def _apply(
     new = (await _load(TicketRow.id == ticket.id))[0]
     if notify:
         pairs = {f: (getattr(ticket, f), getattr(new, f)) for f in changes if hasattr(new, f)}
-        await helpline.hook("ticket_updated", helpline=helpline, ticket=new, actor=actor, changes=pairs)
+        await helpline.hook(
+            "ticket_updated", helpline=helpline, ticket=new, actor=actor, changes=pairs
+        )
     return new
 
 
@@ -568,7 +601,9 @@ async def remove_tags(helpline: Helpline, actor: Actor, number: int, tags: list[
         )
 
 
-async def reopen_ticket(helpline: Helpline, actor: Actor, number: int, status: str = "open") -> Ticket:
+async def reopen_ticket(
+    helpline: Helpline, actor: Actor, number: int, status: str = "open"
+) -> Ticket:
     """Bring a solved or closed ticket back to an open status."""
     if not actor.can("tickets.update"):
         raise Forbidden("you may not reopen tickets", "status")
@@ -600,7 +635,12 @@ async def merge_tickets(helpline: Helpline, actor: Actor, source: int, target: i
         await messages.move_messages(src.id, dst.id)
         closed = await _default_closed_status()
         src = await _apply(
-            helpline, src, actor, {"status": closed, "merged_into_id": dst.id}, kind="merged", notify=False
+            helpline,
+            src,
+            actor,
+            {"status": closed, "merged_into_id": dst.id},
+            kind="merged",
+            notify=False,
         )
         await history.record(
             helpline, src.id, actor, "merged", field="merged_into", new=f"#{target}"
@@ -609,7 +649,11 @@ async def merge_tickets(helpline: Helpline, actor: Actor, source: int, target: i
             helpline, src.id, author_id=actor.id, kind="system", body=f"Merged into #{target}."
         )
         await messages.insert_message(
-            helpline, dst.id, author_id=actor.id, kind="system", body=f"Ticket #{source} merged into this one."
+            helpline,
+            dst.id,
+            author_id=actor.id,
+            kind="system",
+            body=f"Ticket #{source} merged into this one.",
         )
         union = sorted(set(dst.tags) | set(src.tags))
         dst = await _apply(helpline, dst, actor, {"tags": union} if union != dst.tags else {})
@@ -619,9 +663,14 @@ async def merge_tickets(helpline: Helpline, actor: Actor, source: int, target: i
 
 
 async def _default_closed_status() -> str:
-    row = await Status.select(Status.name).where(
-        (Status.category == "closed") & (Status.active == True)  # noqa: E712
-    ).order_by(Status.position).first()
+    row = (
+        await Status.select(Status.name)
+        .where(
+            (Status.category == "closed") & (Status.active == True)  # noqa: E712
+        )
+        .order_by(Status.position)
+        .first()
+    )
     if row is None:
         raise Invalid("status", "no active status in the 'closed' category")
     return row["name"]

@@ -100,9 +100,11 @@ async def create_user(
         rid = await role_id(role)
         if organization_id is None:
             domain = email.rsplit("@", 1)[1]
-            org = await Organization.select(Organization.id).where(
-                Organization.domain == domain
-            ).first()
+            org = (
+                await Organization.select(Organization.id)
+                .where(Organization.domain == domain)
+                .first()
+            )
             organization_id = org["id"] if org else None
         row = await User.insert(
             User(
@@ -152,9 +154,11 @@ def _is_unique_violation(exc: Exception) -> bool:
 
 
 async def authenticate(helpline: Helpline, email: str, password: str) -> Actor | None:
-    row = await User.select(User.id, User.password_hash, User.active).where(
-        User.email == (email or "").strip().lower()
-    ).first()
+    row = (
+        await User.select(User.id, User.password_hash, User.active)
+        .where(User.email == (email or "").strip().lower())
+        .first()
+    )
     ok = verify_password(row["password_hash"] if row else None, password)
     if not (row and ok and row["active"]):
         return None
@@ -194,9 +198,11 @@ async def create_token(
 
 
 async def actor_for_token(helpline: Helpline, token: str) -> Actor | None:
-    row = await ApiToken.select(
-        ApiToken.id, ApiToken.user, ApiToken.expires_at, ApiToken.revoked
-    ).where(ApiToken.token_hash == _token_hash(token)).first()
+    row = (
+        await ApiToken.select(ApiToken.id, ApiToken.user, ApiToken.expires_at, ApiToken.revoked)
+        .where(ApiToken.token_hash == _token_hash(token))
+        .first()
+    )
     if row is None or row["revoked"]:
         return None
     if row["expires_at"] is not None and row["expires_at"] <= helpline.now():

@@ -262,7 +262,9 @@ async def browser_client(app: Any) -> AsyncIterator[Any]:
     opened: list[Any] = []
 
     async def make() -> WebClient:
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+        http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        )
         opened.append(http)
         return WebClient(http)
 

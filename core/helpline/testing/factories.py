@@ -110,7 +110,10 @@ class WebClient:
         if method not in ("GET", "HEAD", "OPTIONS"):
             if "helpline_csrf" not in self.http.cookies:
                 await self.http.get("/login")
-            headers = {"x-csrftoken": self.http.cookies.get("helpline_csrf", ""), **kwargs.pop("headers", {})}
+            headers = {
+                "x-csrftoken": self.http.cookies.get("helpline_csrf", ""),
+                **kwargs.pop("headers", {}),
+            }
             kwargs["headers"] = headers
         return await self.http.request(method, url, **kwargs)
 

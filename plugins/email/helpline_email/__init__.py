@@ -12,7 +12,6 @@ from typing import Any
 
 from helpline import hookimpl
 from helpline.registry import Permission
-
 from helpline_email.settings import EmailSettings
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from helpline.text import html_to_text, sanitize_html, text_to_html
-
 from helpline_email.quoting import split_html, split_text
 
 _IMG = re.compile(r"<img\b[^>]*>", re.I)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from helpline.runtime import Helpline
 from helpline.tables import Ticket
-
 from helpline_email import msgid, notes
 from helpline_email.classify import Bounce
 from helpline_email.deliver import Outcome

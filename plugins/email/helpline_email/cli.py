@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 import click
+
 from helpline.cli.base import CliState, SettingsProblem, pass_state, with_runtime
 from helpline.runtime import Helpline
 

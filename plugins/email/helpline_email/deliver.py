@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 
 import msgspec
+
 from helpline.model import Actor
 from helpline.runtime import Helpline
 from helpline.services import messages, tickets
@@ -14,7 +15,6 @@ from helpline.services.messages import NewAttachment
 from helpline.services.users import customer_for_email, load_actor
 from helpline.tables import Message as MessageRow
 from helpline.tables import Ticket
-
 from helpline_email import msgid, notes, outbound
 from helpline_email.body import build
 from helpline_email.classify import Classification, classify

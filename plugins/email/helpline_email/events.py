@@ -7,7 +7,6 @@ from typing import Any
 from helpline.model import Actor, Message, Ticket
 from helpline.runtime import Helpline
 from helpline.services.users import people
-
 from helpline_email import notes
 from helpline_email.outbound import can_send, current_inbound, mailbox_for, queue
 

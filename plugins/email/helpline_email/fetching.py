@@ -12,7 +12,6 @@ from typing import Any
 
 from helpline import db, jobs
 from helpline.runtime import Helpline
-
 from helpline_email.imap import ImapError, ImapSession
 from helpline_email.ingest import Result, receive
 from helpline_email.settings import email_settings

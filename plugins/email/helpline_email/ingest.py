@@ -14,7 +14,6 @@ from helpline import db
 from helpline.blobs import read_blob, store_blob
 from helpline.runtime import Helpline
 from helpline.tables import Ticket
-
 from helpline_email import mailboxes, msgid
 from helpline_email.deliver import Quarantine, apply_mail
 from helpline_email.parse import addresses, header, parse, quick_headers

@@ -7,8 +7,8 @@ import logging
 from typing import Any
 
 from aiosmtpd.lmtp import LMTP
-from helpline.runtime import Helpline
 
+from helpline.runtime import Helpline
 from helpline_email import mailboxes
 from helpline_email.ingest import receive
 from helpline_email.settings import email_settings

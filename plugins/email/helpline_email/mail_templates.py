@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from helpline.errors import Invalid
-from helpline.runtime import Helpline
-from helpline.text import text_to_html
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from helpline.errors import Invalid
+from helpline.runtime import Helpline
+from helpline.text import text_to_html
 from helpline_email.tables import MailTemplate
 
 log = logging.getLogger("helpline.email")

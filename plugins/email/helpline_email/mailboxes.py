@@ -8,7 +8,6 @@ from helpline import db
 from helpline.errors import Invalid, NotFound
 from helpline.runtime import Helpline
 from helpline.services.users import normalize_email
-
 from helpline_email.settings import default_address, email_settings
 from helpline_email.tables import Mailbox
 

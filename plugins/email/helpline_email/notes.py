@@ -8,7 +8,6 @@ from helpline import db
 from helpline.model import Message
 from helpline.runtime import Helpline
 from helpline.services import history, messages
-
 from helpline_email.tables import Address, Follower
 
 VIA = "plugin:email"

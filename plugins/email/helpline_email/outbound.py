@@ -14,10 +14,10 @@ from datetime import timedelta
 from typing import Any
 
 import msgspec
+
 from helpline import db, jobs
 from helpline.model import Message, Ticket
 from helpline.runtime import Helpline
-
 from helpline_email import mail_templates, mailboxes, msgid, notes
 from helpline_email.settings import email_settings
 from helpline_email.tables import Inbound, Mailbox, Outbound, ThreadRef

@@ -6,12 +6,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from helpline.model import Actor, Ticket
-from helpline.runtime import Helpline
-from helpline.services.users import people
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from helpline.model import Actor, Ticket
+from helpline.runtime import Helpline
+from helpline.services.users import people
 from helpline_email import notes
 from helpline_email.outbound import mailbox_for
 from helpline_email.tables import Inbound, Outbound

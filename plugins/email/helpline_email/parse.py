@@ -12,7 +12,6 @@ from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
 
 from helpline.services.users import EMAIL_RE
-
 from helpline_email import msgid
 from helpline_email.decode import clean_header, clean_text, decode_bytes
 

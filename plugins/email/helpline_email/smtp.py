@@ -11,11 +11,11 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 import aiosmtplib
+
 from helpline.blobs import read_blob
 from helpline.errors import Invalid
 from helpline.runtime import Helpline
 from helpline.tables import Attachment
-
 from helpline_email import notes
 from helpline_email.settings import email_settings
 from helpline_email.tables import Mailbox, Outbound

@@ -7,7 +7,6 @@ from typing import Any
 
 from helpline.runtime import Helpline
 from helpline.tables import Ticket, User
-
 from helpline_email import msgid
 from helpline_email.parse import ParsedMail
 from helpline_email.tables import Follower, ThreadRef

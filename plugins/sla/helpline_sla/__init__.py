@@ -8,7 +8,6 @@ from helpline import hookimpl
 from helpline.model import Actor, Ticket
 from helpline.registry import Permission
 from helpline.runtime import Helpline
-
 from helpline_sla.events import message_added, ticket_created, ticket_merged, ticket_updated
 
 __all__ = ["message_added", "ticket_created", "ticket_merged", "ticket_updated"]

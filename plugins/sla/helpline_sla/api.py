@@ -6,19 +6,19 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import msgspec
-from helpline.errors import Invalid
-from helpline.model import Actor
-from helpline_web.api.auth import ActorDep, HelplineDep
 from litestar import Request, delete, get, post, put
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from helpline.errors import Invalid
+from helpline.model import Actor
 from helpline_sla import store
 from helpline_sla.hours import HoursError, ical_holidays
 from helpline_sla.preview import PreviewIn, PreviewOut, preview
 from helpline_sla.queue import SHOWS, urgent_tickets
 from helpline_sla.specs import CalendarSpec, Holiday, PolicySpec
 from helpline_sla.view import api_fields
+from helpline_web.api.auth import ActorDep, HelplineDep
 
 TAGS = ["sla"]
 

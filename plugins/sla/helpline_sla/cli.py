@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import click
 import msgspec
+
 from helpline.errors import Invalid
 from helpline.runtime import Helpline
-
 from helpline_sla.hours import HoursError
 
 T = TypeVar("T")
@@ -32,7 +32,6 @@ def _parse_start(text: str, timezone: str) -> datetime:
 
 def add_commands(cli: click.Group) -> None:
     from helpline.cli.base import CliState, pass_state
-
     from helpline_sla import store
     from helpline_sla.hours import ical_holidays, parse_date
     from helpline_sla.specs import CalendarSpec, Holiday, PolicySpec
@@ -193,7 +192,6 @@ def _run(state: Any, work: Callable[[Helpline], Awaitable[T]]) -> T:
     """Run `work` on the data dir's desk, installing the schema first on a new one."""
     from helpline.cli.base import schema_ready
     from helpline.services.setup import install
-
     from helpline_sla.tables import SlaCalendar
 
     async def prepared(helpline: Helpline) -> T:

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from helpline.model import Ticket
-
 from helpline_sla.calendar import ALWAYS, BusinessCalendar
 from helpline_sla.clock_row import Clock, parse_time, us
 from helpline_sla.rules import Rules, target_for

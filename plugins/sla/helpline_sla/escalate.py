@@ -7,12 +7,12 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
+
 from helpline import jobs
 from helpline.model import Actor, Ticket
 from helpline.runtime import Helpline
 from helpline.services import history, tickets, users
 from helpline.tables import Priority, Role, TeamMember, User
-
 from helpline_sla.calendar import BusinessCalendar
 from helpline_sla.clock_row import Clock
 from helpline_sla.clocks import Session, Threshold, label

@@ -7,7 +7,6 @@ from typing import Any
 from helpline import hookimpl
 from helpline.model import Actor, Message, Ticket
 from helpline.runtime import Helpline
-
 from helpline_sla import persist
 from helpline_sla.rules import load_rules
 

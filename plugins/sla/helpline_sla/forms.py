@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from helpline.errors import Invalid
-
 from helpline_sla.specs import (
     TARGETS,
     Action,

@@ -6,19 +6,19 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import available_timezones
 
-from helpline.errors import Invalid
-from helpline_web.api.auth import HelplineDep
-from helpline_web.auth import ViewerDep, requires
-from helpline_web.context import flash
-from helpline_web.pages.admin import admin_page, form_error
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from helpline.errors import Invalid
 from helpline_sla import forms, store
 from helpline_sla.hours import HoursError, ical_holidays
 from helpline_sla.specs import CalendarSpec, Holiday
+from helpline_web.api.auth import HelplineDep
+from helpline_web.auth import ViewerDep, requires
+from helpline_web.context import flash
+from helpline_web.pages.admin import admin_page, form_error
 
 MANAGE = [requires("sla.manage", staff=True)]
 _ZONES = sorted(available_timezones())

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpline.errors import Invalid
-from helpline.tables import Priority, Team, TicketType
-from helpline_web.api.auth import HelplineDep
-from helpline_web.auth import ViewerDep, requires
-from helpline_web.context import flash
-from helpline_web.pages.admin import admin_page, form_error
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from helpline.errors import Invalid
+from helpline.tables import Priority, Team, TicketType
 from helpline_sla import forms, store
 from helpline_sla.preview import PreviewIn, preview
 from helpline_sla.specs import TARGET_LABELS
+from helpline_web.api.auth import HelplineDep
+from helpline_web.auth import ViewerDep, requires
+from helpline_web.context import flash
+from helpline_web.pages.admin import admin_page, form_error
 
 MANAGE = [requires("sla.manage", staff=True)]
 

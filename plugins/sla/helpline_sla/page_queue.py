@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from helpline.services import tickets
-from helpline_web.api.auth import HelplineDep
-from helpline_web.auth import ViewerDep, current_viewer, requires
-from helpline_web.context import page
 from litestar import Request, get
 from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 from litestar.params import QueryParameter
 
+from helpline.services import tickets
 from helpline_sla import view
 from helpline_sla.queue import SHOWS, urgent_tickets
+from helpline_web.api.auth import HelplineDep
+from helpline_web.auth import ViewerDep, current_viewer, requires
+from helpline_web.context import page
 
 PER_PAGE = 50
 

@@ -11,7 +11,6 @@ from helpline.services import history
 from helpline.services.tickets import SYSTEM, get_ticket
 from helpline.tables import Status
 from helpline.tables import Ticket as TicketRow
-
 from helpline_sla.clock_row import COLUMNS, Clock
 from helpline_sla.clocks import Session, label
 from helpline_sla.rules import Rules, load_rules

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
+
 from helpline.model import Ticket
 from helpline.runtime import Helpline
-
 from helpline_sla.rules import Rules, load_rules, target_for
 from helpline_sla.specs import TARGETS, PolicySpec
 

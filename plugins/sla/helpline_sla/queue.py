@@ -10,7 +10,6 @@ from helpline.model import Actor
 from helpline.runtime import Helpline
 from helpline.tables import Ticket as TicketRow
 from helpline.visibility import visible_tickets
-
 from helpline_sla.clock_row import parse_time
 from helpline_sla.timers import load_tickets
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from helpline.model import Ticket
 from helpline.runtime import Helpline
 from helpline.tables import Organization, Team
-
 from helpline_sla.calendar import ALWAYS, BusinessCalendar
 from helpline_sla.specs import PolicySpec, TargetSpec
 from helpline_sla.store import build_calendar, calendars, policies

@@ -7,10 +7,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
+
 from helpline.errors import Invalid, NotFound
 from helpline.runtime import Helpline
 from helpline.tables import Organization, Priority, Team
-
 from helpline_sla.calendar import BusinessCalendar
 from helpline_sla.hours import HoursError, parse_date, parse_hours
 from helpline_sla.specs import (

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from helpline.tables import Ticket
 from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
+
+from helpline.tables import Ticket
 
 
 class SlaCalendar(Table, tablename="sla_calendar"):

@@ -11,7 +11,6 @@ from helpline.runtime import Helpline
 from helpline.services.tickets import SYSTEM, locked_ticket
 from helpline.tables import Ticket as TicketRow
 from helpline.tables import TicketTag
-
 from helpline_sla import escalate, persist
 from helpline_sla.clocks import DONE_CATEGORIES, Session
 from helpline_sla.rules import load_rules

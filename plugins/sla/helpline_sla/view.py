@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from helpline.model import Ticket
-from helpline.runtime import Helpline
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from helpline.model import Ticket
+from helpline.runtime import Helpline
 from helpline_sla import persist
 from helpline_sla.clock_row import Clock
 from helpline_sla.clocks import label

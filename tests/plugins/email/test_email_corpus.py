@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from email_helpers import CORPUS, message
+
 from helpline.services import messages, tickets
 from helpline_email import msgid
 from helpline_email.notes import bouncing

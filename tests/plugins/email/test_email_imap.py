@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from dovecot import PASSWORD
 from email_helpers import free_port, message
+
 from helpline import jobs
 from helpline_email.fetching import fetch_mailbox
 from helpline_email.mailboxes import clean_values, get_mailbox, save_mailbox

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from email_helpers import message, reply_to
+
 from helpline.blobs import read_blob
 from helpline.services import messages, tickets
 from helpline.services.users import find_user_id, load_actor

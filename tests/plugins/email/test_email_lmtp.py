@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from email_helpers import free_port, message
+
 from helpline_email.lmtp import serve
 from helpline_email.mailboxes import clean_values, save_mailbox
 from helpline_email.tables import Inbound

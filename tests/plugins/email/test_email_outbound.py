@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from email_helpers import message
+
 from helpline import jobs
 from helpline.services import messages, tickets
 from helpline.services.messages import NewAttachment

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from email_helpers import message
+
 from helpline.services import tickets
 from helpline_email.tables import Follower, Mailbox, MailTemplate
 

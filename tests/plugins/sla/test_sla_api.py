@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from helpline.services import messages
 from sla_helpers import MONDAY_10, office, policy
+
+from helpline.services import messages
 
 CALENDAR = {
     "name": "office",

@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpline_sla.calendar import BusinessCalendar
-from helpline_sla.hours import parse_hours
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from helpline_sla.calendar import BusinessCalendar
+from helpline_sla.hours import parse_hours
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from helpline.cli import cli
 
 ENV = {**os.environ, "HELPLINE_DISABLE_PLUGINS": os.environ.get("HELPLINE_DISABLE_PLUGINS", "")}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import msgspec
+from sla_helpers import MONDAY_10, berlin, clocks, office, policy, timers
+
 from helpline.services import history, messages, tickets
 from helpline_sla.specs import TargetSpec
-from sla_helpers import MONDAY_10, berlin, clocks, office, policy, timers
 
 
 async def test_tickets_have_no_sla_until_a_policy_exists(helpline, factory, clock):

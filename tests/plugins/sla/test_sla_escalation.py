@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sla_helpers import MONDAY_10, berlin, clocks, office, policy, timers
+
 from helpline import jobs
 from helpline.services import history, tickets
 from helpline_sla.specs import Action, EscalationSpec
-from sla_helpers import MONDAY_10, berlin, clocks, office, policy, timers
 
 WARN_AND_BREACH = [
     EscalationSpec(when="warning", actions=[Action(action="notify", to="assignee")]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from helpline_sla.hours import HoursError, format_hours, ical_holidays, parse_hours
 
 ICS = b"""BEGIN:VCALENDAR

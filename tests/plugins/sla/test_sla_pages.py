@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sla_helpers import MONDAY_10, office, policy
+
 from helpline.services import tickets
 from helpline_sla import store
-from sla_helpers import MONDAY_10, office, policy
 
 
 async def test_the_queue_shows_an_sla_badge_with_the_time_left(

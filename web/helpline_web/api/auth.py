@@ -20,9 +20,7 @@ async def provide_actor(request: Request) -> Actor:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthorizedException(
-            "missing bearer token", headers={"WWW-Authenticate": "Bearer"}
-        )
+        raise NotAuthorizedException("missing bearer token", headers={"WWW-Authenticate": "Bearer"})
     helpline: Helpline = request.app.state.helpline
     actor = await actor_for_token(helpline, token.strip())
     if actor is None:

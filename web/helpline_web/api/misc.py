@@ -6,8 +6,6 @@ from litestar import Response, get
 from litestar.params import FromPath
 
 from helpline.blobs import read_blob
-from helpline.model import Actor
-from helpline.runtime import Helpline
 from helpline.services import messages
 from helpline.tables import Priority, Status, TicketType
 from helpline_web.api.auth import ActorDep, HelplineDep
@@ -31,7 +29,9 @@ async def me(actor: ActorDep) -> MeOut:
 
 
 @get("/attachments/{attachment_id:int}", tags=["tickets"])
-async def download_attachment(helpline: HelplineDep, actor: ActorDep, attachment_id: FromPath[int]) -> Response[bytes]:
+async def download_attachment(
+    helpline: HelplineDep, actor: ActorDep, attachment_id: FromPath[int]
+) -> Response[bytes]:
     """An attachment's bytes, if the caller may read the message carrying it."""
     row = await messages.get_attachment(helpline, actor, attachment_id)
     data = read_blob(helpline.settings.blob_dir, row["sha256"])

@@ -39,9 +39,9 @@ class TicketPatch(msgspec.Struct, forbid_unknown_fields=True):
     priority: str | UnsetType = UNSET
     type: str | UnsetType = UNSET
     #: Email of an agent, or null to unassign.
-    assignee: str | None | UnsetType = UNSET
+    assignee: str | UnsetType | None = UNSET
     #: Team name, or null for no team.
-    team: str | None | UnsetType = UNSET
+    team: str | UnsetType | None = UNSET
     tags: list[str] | UnsetType = UNSET
     custom_fields: dict[str, Any] | UnsetType = UNSET
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
+from litestar import Controller, get, patch, post
+from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
+from msgspec import UNSET
+
 from helpline import search
 from helpline.model import Actor, Message, Ticket
 from helpline.runtime import Helpline
@@ -12,10 +16,6 @@ from helpline.services import history, messages, tickets
 from helpline.services.messages import NewAttachment
 from helpline.services.users import find_user_id, people, team_id, team_names
 from helpline.tables import Ticket as TicketRow
-from litestar import Controller, get, patch, post
-from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
-from msgspec import UNSET
-
 from helpline_web.api.auth import ActorDep, HelplineDep
 from helpline_web.api.schemas import (
     AttachmentOut,
@@ -147,12 +147,15 @@ class TicketController(Controller):
         assignee: Annotated[
             str | None, QueryParameter(description="Agent email, `me`, or `none` for unassigned")
         ] = None,
-        requester: Annotated[str | None, QueryParameter(description="Requester email or `me`")] = None,
+        requester: Annotated[
+            str | None, QueryParameter(description="Requester email or `me`")
+        ] = None,
         team: Annotated[str | None, QueryParameter(description="Team name")] = None,
         tag: FromQuery[str | None] = None,
         q: Annotated[str | None, QueryParameter(description="Full-text search")] = None,
         sort: Annotated[
-            str, QueryParameter(description="updated_at, created_at or number; prefix - for descending")
+            str,
+            QueryParameter(description="updated_at, created_at or number; prefix - for descending"),
         ] = "-updated_at",
         page: Annotated[int, QueryParameter(ge=1)] = 1,
         per_page: Annotated[int, QueryParameter(ge=1, le=200)] = 25,
@@ -183,7 +186,9 @@ class TicketController(Controller):
         return TicketPage(await render_tickets(items, helpline, actor), total, page, per_page)
 
     @post("/")
-    async def create_ticket(self, helpline: HelplineDep, actor: ActorDep, data: JSONBody[TicketCreate]) -> TicketOut:
+    async def create_ticket(
+        self, helpline: HelplineDep, actor: ActorDep, data: JSONBody[TicketCreate]
+    ) -> TicketOut:
         """Open a ticket. A customer is always the requester of what they open."""
         ticket = await tickets.create_ticket(
             helpline,
@@ -204,14 +209,20 @@ class TicketController(Controller):
         return (await render_tickets([ticket], helpline, actor))[0]
 
     @get("/{number:int}")
-    async def get_ticket(self, helpline: HelplineDep, actor: ActorDep, number: NumberPath) -> TicketOut:
+    async def get_ticket(
+        self, helpline: HelplineDep, actor: ActorDep, number: NumberPath
+    ) -> TicketOut:
         """One ticket; 404 when it does not exist or the caller may not see it."""
         ticket = await tickets.get_ticket(helpline, actor, number)
         return (await render_tickets([ticket], helpline, actor))[0]
 
     @patch("/{number:int}")
     async def update_ticket(
-        self, helpline: HelplineDep, actor: ActorDep, number: NumberPath, data: JSONBody[TicketPatch]
+        self,
+        helpline: HelplineDep,
+        actor: ActorDep,
+        number: NumberPath,
+        data: JSONBody[TicketPatch],
     ) -> TicketOut:
         """Change fields; send the version you read. Stale: 409. Not allowed: 403. Bad value: 422."""
         fields: dict[str, Any] = {}
@@ -222,7 +233,9 @@ class TicketController(Controller):
             fields["assignee_id"] = data.assignee
         if data.team is not UNSET:
             fields["team_id"] = data.team
-        ticket = await tickets.update_ticket(helpline, actor, number, version=data.version, **fields)
+        ticket = await tickets.update_ticket(
+            helpline, actor, number, version=data.version, **fields
+        )
         return (await render_tickets([ticket], helpline, actor))[0]
 
     @get("/{number:int}/messages")
@@ -234,7 +247,11 @@ class TicketController(Controller):
 
     @post("/{number:int}/messages")
     async def add_message(
-        self, helpline: HelplineDep, actor: ActorDep, number: NumberPath, data: JSONBody[MessageCreate]
+        self,
+        helpline: HelplineDep,
+        actor: ActorDep,
+        number: NumberPath,
+        data: JSONBody[MessageCreate],
     ) -> MessageOut:
         """Reply publicly, or add an internal note with `internal: true` (agents only)."""
         _, message = await messages.add_message(
@@ -249,7 +266,9 @@ class TicketController(Controller):
         return (await render_messages([message]))[0]
 
     @get("/{number:int}/events")
-    async def list_events(self, helpline: HelplineDep, actor: ActorDep, number: NumberPath) -> list[EventOut]:
+    async def list_events(
+        self, helpline: HelplineDep, actor: ActorDep, number: NumberPath
+    ) -> list[EventOut]:
         """Every change to the ticket, oldest first."""
         ticket = await tickets.get_ticket(helpline, actor, number)
         events = await history.events(ticket.id)
@@ -269,7 +288,9 @@ class TicketController(Controller):
         ]
 
     @post("/{number:int}/merge")
-    async def merge(self, helpline: HelplineDep, actor: ActorDep, number: NumberPath, data: JSONBody[MergeIn]) -> TicketOut:
+    async def merge(
+        self, helpline: HelplineDep, actor: ActorDep, number: NumberPath, data: JSONBody[MergeIn]
+    ) -> TicketOut:
         """Merge this ticket into another; returns the ticket merged into."""
         target = await tickets.merge_tickets(helpline, actor, number, data.into)
         return (await render_tickets([target], helpline, actor))[0]

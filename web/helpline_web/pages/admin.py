@@ -9,8 +9,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from helpline.errors import Invalid
-from helpline.model import Actor
 from litestar import Request, get
 from litestar.connection import ASGIConnection
 from litestar.enums import RequestEncodingType
@@ -19,6 +17,8 @@ from litestar.handlers import BaseRouteHandler
 from litestar.params import Body
 from litestar.response import Template
 
+from helpline.errors import Invalid
+from helpline.model import Actor
 from helpline_web.api.auth import HelplineDep
 from helpline_web.auth import ViewerDep, current_viewer
 from helpline_web.context import ADMIN_CODES, LoginRequired, helpline_of, page

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from helpline.errors import Invalid
-from helpline.services import audit
 from litestar import Request, get
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
+from helpline.errors import Invalid
+from helpline.services import audit
 from helpline_web.api.auth import HelplineDep
 from helpline_web.auth import ViewerDep, requires
 from helpline_web.pages.admin import PER_PAGE, admin_page, pager, to_int

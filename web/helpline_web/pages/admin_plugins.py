@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from helpline.errors import Invalid
-from helpline.plugins import describe_plugins
-from helpline.runtime import Helpline
-from helpline.services import admin as people
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from helpline.errors import Invalid
+from helpline.plugins import describe_plugins
+from helpline.runtime import Helpline
+from helpline.services import admin as people
 from helpline_web.api.auth import HelplineDep
 from helpline_web.auth import ViewerDep, requires
 from helpline_web.context import flash

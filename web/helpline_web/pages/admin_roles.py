@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpline.errors import Invalid
-from helpline.model import Actor
-from helpline.runtime import Helpline
-from helpline.services import admin_values
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from helpline.errors import Invalid
+from helpline.model import Actor
+from helpline.runtime import Helpline
+from helpline.services import admin_values
 from helpline_web.api.auth import HelplineDep
 from helpline_web.auth import ViewerDep, requires
 from helpline_web.context import flash

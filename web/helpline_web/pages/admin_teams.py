@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from helpline.errors import Invalid
-from helpline.model import Actor
-from helpline.services import admin_teams
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from helpline.errors import Invalid
+from helpline.model import Actor
+from helpline.services import admin_teams
 from helpline_web.api.auth import HelplineDep
 from helpline_web.auth import ViewerDep, requires
 from helpline_web.context import flash

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 from zoneinfo import available_timezones
 
+from litestar import Request, get, post
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Redirect, Template
+
 from helpline.errors import Invalid
 from helpline.model import Actor
 from helpline.runtime import Helpline
 from helpline.services import admin as people
 from helpline.services.users import load_actor
 from helpline.tables import Organization, Role, Team
-from litestar import Request, get, post
-from litestar.params import FromPath, FromQuery, QueryParameter
-from litestar.response import Redirect, Template
-
 from helpline_web.api.auth import HelplineDep
 from helpline_web.auth import ViewerDep, requires, reset_link
 from helpline_web.context import flash

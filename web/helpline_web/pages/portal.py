@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from helpline.services import tickets
 from litestar import Request, get
 from litestar.params import FromQuery, QueryParameter
 
+from helpline.services import tickets
 from helpline_web.auth import ViewerDep
 from helpline_web.context import helpline_of, page
 from helpline_web.pages.portal_common import context_helpers, staff_redirect

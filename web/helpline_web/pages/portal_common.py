@@ -6,14 +6,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from helpline.errors import Forbidden, Invalid
-from helpline.model import Actor
-from helpline.services.messages import NewAttachment
-from helpline.tables import Status, TicketType
 from litestar import Request
 from litestar.datastructures import UploadFile
 from litestar.response import Redirect
 
+from helpline.errors import Forbidden, Invalid
+from helpline.model import Actor
+from helpline.services.messages import NewAttachment
+from helpline.tables import Status, TicketType
 from helpline_web.context import helpline_of
 
 #: Request bodies may carry several files; the core enforces the limit per file.

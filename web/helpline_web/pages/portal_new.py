@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpline.errors import Forbidden, Invalid
-from helpline.model import Actor
-from helpline.services import tickets
 from litestar import Request, get, post
 from litestar.response import Redirect
 
+from helpline.errors import Forbidden, Invalid
+from helpline.model import Actor
+from helpline.services import tickets
 from helpline_web.auth import ViewerDep, requires
 from helpline_web.context import flash, helpline_of, page
 from helpline_web.pages.portal_common import (

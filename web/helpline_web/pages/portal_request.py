@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from litestar import Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect
+
 from helpline.blobs import read_blob
 from helpline.errors import Forbidden, Invalid
 from helpline.model import Actor
 from helpline.services import messages, tickets
 from helpline.services.users import people
-from litestar import Request, Response, get, post
-from litestar.params import FromPath
-from litestar.response import Redirect
-
 from helpline_web.auth import ViewerDep, requires
 from helpline_web.context import flash, helpline_of, page
 from helpline_web.pages.portal_common import (

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from helpline.errors import Invalid
-from helpline.passwords import MIN_LENGTH
-from helpline.services import users
-from helpline.tables import User
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect
 
+from helpline.errors import Invalid
+from helpline.passwords import MIN_LENGTH
+from helpline.services import users
+from helpline.tables import User
 from helpline_web.auth import _client_ip, _password_stamp, current_viewer
 from helpline_web.context import flash, helpline_of, page
 from helpline_web.pages.portal_common import context_helpers

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from helpline.errors import NotFound
-from helpline.services import tickets
 from litestar import Request, get
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect
 
+from helpline.errors import NotFound
+from helpline.services import tickets
 from helpline_web.auth import ViewerDep
 from helpline_web.context import helpline_of, is_htmx
 from helpline_web.pages.queue_common import QUEUE_GUARDS, Filters

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from litestar import Request, post
+from litestar.response import Redirect
+
 from helpline.errors import Conflict, Forbidden, HelplineError, Invalid, NotFound
 from helpline.model import Actor
 from helpline.runtime import Helpline
 from helpline.services import tickets
-from litestar import Request, post
-from litestar.response import Redirect
-
 from helpline_web.auth import ViewerDep
 from helpline_web.context import flash, helpline_of, is_htmx
 from helpline_web.pages.queue_common import QUEUE_GUARDS, Filters, choices

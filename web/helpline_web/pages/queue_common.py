@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from helpline.model import Actor
-from helpline.tables import Priority, Status, Team, TicketType, User
 from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 
+from helpline.model import Actor
+from helpline.tables import Priority, Status, Team, TicketType, User
 from helpline_web.auth import current_viewer, requires
 
 QUEUE_CSS = "/static/css/queue.css"

@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from helpline.model import Actor
-from helpline.runtime import Helpline
-from helpline.services import tickets
-from helpline.tables import SavedView
 from litestar import Request
 from litestar.response import Template
 from markupsafe import Markup
 
+from helpline.model import Actor
+from helpline.runtime import Helpline
+from helpline.services import tickets
+from helpline.tables import SavedView
 from helpline_web.context import helpline_of, is_htmx, page
 from helpline_web.pages.queue_common import Filters, builtin_views, choices
 

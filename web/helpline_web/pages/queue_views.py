@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from helpline.errors import NotFound
-from helpline.model import Actor
-from helpline.tables import SavedView
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
+from helpline.errors import NotFound
+from helpline.model import Actor
+from helpline.tables import SavedView
 from helpline_web.auth import ViewerDep
 from helpline_web.context import flash, helpline_of
 from helpline_web.pages.queue_common import QUEUE_GUARDS, Filters

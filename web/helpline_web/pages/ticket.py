@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from helpline.blobs import read_blob
-from helpline.services import messages, tickets
 from litestar import Request, Response, get
 from litestar.params import FromPath
 
+from helpline.blobs import read_blob
+from helpline.services import messages, tickets
 from helpline_web.api.auth import HelplineDep
 from helpline_web.auth import ViewerDep, requires
 from helpline_web.context import page

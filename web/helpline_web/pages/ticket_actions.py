@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from helpline.errors import Forbidden, Invalid, NotFound
-from helpline.services import tickets
 from litestar import Request, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect
 
+from helpline.errors import Forbidden, Invalid, NotFound
+from helpline.services import tickets
 from helpline_web.api.auth import HelplineDep
 from helpline_web.auth import ViewerDep, requires
 from helpline_web.context import flash, page

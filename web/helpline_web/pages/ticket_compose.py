@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpline.errors import Forbidden, Invalid
-from helpline.model import Actor, Ticket
-from helpline.runtime import Helpline
-from helpline.services import messages, tickets
-from helpline.services.messages import NewAttachment
 from litestar import Request, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from helpline.errors import Forbidden, Invalid
+from helpline.model import Actor, Ticket
+from helpline.runtime import Helpline
+from helpline.services import messages, tickets
+from helpline.services.messages import NewAttachment
 from helpline_web.api.auth import HelplineDep
 from helpline_web.auth import ViewerDep, requires
 from helpline_web.context import flash, is_htmx, page

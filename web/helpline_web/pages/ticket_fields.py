@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from helpline.errors import Conflict, Forbidden, Invalid
-from helpline.model import Actor, Ticket
-from helpline.runtime import Helpline
-from helpline.services import history, tickets
 from litestar import Request, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from helpline.errors import Conflict, Forbidden, Invalid
+from helpline.model import Actor, Ticket
+from helpline.runtime import Helpline
+from helpline.services import history, tickets
 from helpline_web.api.auth import HelplineDep
 from helpline_web.auth import ViewerDep, requires
 from helpline_web.context import flash, is_htmx, page

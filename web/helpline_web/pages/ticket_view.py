@@ -7,14 +7,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from litestar.response import Template
+from markupsafe import Markup
+
 from helpline.model import Actor, Ticket
 from helpline.runtime import Helpline
 from helpline.services import messages, tickets
 from helpline.tables import Organization, Priority, Status, Team, TicketType, User
 from helpline.tables import Ticket as TicketRow
-from litestar.response import Template
-from markupsafe import Markup
-
 from helpline_web.pages.ticket_history import history_items, users_by_id
 
 log = logging.getLogger("helpline.web")

@@ -5,18 +5,18 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from helpline.errors import Invalid
-from helpline.services import audit
-from helpline.tables import Priority, Team
-from helpline_web.api.auth import HelplineDep
-from helpline_web.auth import ViewerDep
-from helpline_web.context import flash, is_htmx
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from helpline.errors import Invalid
+from helpline.services import audit
+from helpline.tables import Priority, Team
 from helpline_email import mailboxes
 from helpline_email.web.common import MANAGE, FormData, email_admin_page, form_error
+from helpline_web.api.auth import HelplineDep
+from helpline_web.auth import ViewerDep
+from helpline_web.context import flash, is_htmx
 
 #: Fields of the form, as the admin typed them (the password is never shown again).
 FIELDS = (

@@ -5,21 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from helpline import jobs
-from helpline.blobs import read_blob
-from helpline.errors import Invalid, NotFound
-from helpline.services import audit
-from helpline_web.api.auth import HelplineDep
-from helpline_web.auth import ViewerDep
-from helpline_web.context import flash
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
+from helpline import jobs
+from helpline.blobs import read_blob
+from helpline.errors import Invalid, NotFound
+from helpline.services import audit
 from helpline_email.ingest import reprocess
 from helpline_email.settings import email_settings
 from helpline_email.tables import Inbound, Outbound
 from helpline_email.web.common import MANAGE, email_admin_page
+from helpline_web.api.auth import HelplineDep
+from helpline_web.auth import ViewerDep
+from helpline_web.context import flash
 
 INBOUND_VIEWS = {
     "quarantined": "Quarantined",

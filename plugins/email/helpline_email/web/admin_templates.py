@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from helpline.errors import Invalid
-from helpline.services import audit
-from helpline_web.api.auth import HelplineDep
-from helpline_web.auth import ViewerDep
-from helpline_web.context import flash
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from helpline.errors import Invalid
+from helpline.services import audit
 from helpline_email import mail_templates
 from helpline_email.tables import MailTemplate
 from helpline_email.web.common import MANAGE, FormData, email_admin_page, form_error
+from helpline_web.api.auth import HelplineDep
+from helpline_web.auth import ViewerDep
+from helpline_web.context import flash
 
 
 @get("/templates", guards=MANAGE)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from helpline.errors import Invalid
-from helpline_web.auth import requires
-from helpline_web.pages.admin import admin_page
 from litestar import Request
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
+
+from helpline.errors import Invalid
+from helpline_web.auth import requires
+from helpline_web.pages.admin import admin_page
 
 MANAGE = [requires("email.manage", staff=True)]
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]

@@ -5,6 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from markupsafe import Markup
+
 from helpline.blobs import read_blob
 from helpline.errors import Invalid, NotFound
 from helpline.services import messages, tickets
@@ -12,20 +18,14 @@ from helpline.services.users import normalize_email
 from helpline.tables import Attachment
 from helpline.tables import Message as MessageRow
 from helpline.visibility import visible_message_kinds
-from helpline_web.api.auth import HelplineDep
-from helpline_web.auth import ViewerDep, requires
-from helpline_web.context import is_htmx, page
-from litestar import Request, Response, get, post
-from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
-from litestar.response import Redirect, Template
-from markupsafe import Markup
-
 from helpline_email import notes
 from helpline_email.body import build
 from helpline_email.panel import panel_html
 from helpline_email.parse import parse
 from helpline_email.tables import Inbound
+from helpline_web.api.auth import HelplineDep
+from helpline_web.auth import ViewerDep, requires
+from helpline_web.context import is_htmx, page
 
 STAFF_UPDATE = [requires("tickets.update", staff=True)]
 SIGNED_IN = [requires()]
