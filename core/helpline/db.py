@@ -107,3 +107,23 @@ async def connected(url: str) -> AsyncIterator[Engine]:
         yield engine
     finally:
         await disconnect(engine)
+
+
+async def pending_migrations() -> list[tuple[str, str]]:
+    """(app, migration id) of migrations that installed apps ship but the database lacks."""
+    from piccolo.apps.migrations.commands.base import BaseMigrationManager
+    from piccolo.apps.migrations.tables import Migration
+    from piccolo.conf.apps import Finder
+
+    applied: set[tuple[str, str]] = set()
+    if await Migration.table_exists():
+        rows = await Migration.select(Migration.app_name, Migration.name)
+        applied = {(r["app_name"], r["name"]) for r in rows}
+    manager = BaseMigrationManager()
+    pending = []
+    for app in Finder().get_app_configs():
+        modules = manager.get_migration_modules(app.resolved_migrations_folder_path)
+        pending += [
+            (app.app_name, mid) for mid in sorted(modules) if (app.app_name, mid) not in applied
+        ]
+    return pending

@@ -527,3 +527,10 @@ def test_quickstart_initialises_adds_demo_data_once_and_serves(desk: Desk) -> No
             server.wait(timeout=15)
         assert desk.query("SELECT count(*) FROM ticket") == [(40,)], f"after run {run + 1}"
     assert desk.query("SELECT count(*) FROM users WHERE email = 'admin@example.com'") == [(1,)]
+
+
+def test_serve_refuses_to_start_while_migrations_are_pending(ready: Desk) -> None:
+    ready.query("DELETE FROM migration WHERE app_name = 'core' AND name LIKE '%22:56%'")
+    done = ready.run("serve", "--port", str(_free_port()), "--no-worker", status=1)
+    assert "not applied yet (core " in done.stderr
+    assert "run `helpline migrate` first" in done.stderr

@@ -51,10 +51,17 @@ def serve(
             f"`helpline serve` needs the web package (helpline-web with uvicorn): {exc}"
         ) from exc
     settings = state.settings
-    if not asyncio.run(_has_schema(settings.database)):
+    ready, pending = asyncio.run(_has_schema(settings.database))
+    if not ready:
         raise click.ClickException(
             f"the database {display_url(settings.database)} has no Helpline tables yet: "
             "run `helpline init` first"
+        )
+    if pending:
+        # E.g. a plugin was installed since the last migrate: its tables do not exist yet.
+        names = ", ".join(f"{app} {mid}" for app, mid in pending)
+        raise click.ClickException(
+            f"{len(pending)} migration(s) not applied yet ({names}): run `helpline migrate` first"
         )
     click.echo(f"Helpline on http://{host}:{port} (data: {settings.data_path})", err=True)
     if workers > 1:
@@ -77,9 +84,9 @@ def serve(
     )
 
 
-async def _has_schema(url: str) -> bool:
+async def _has_schema(url: str) -> tuple[bool, list[tuple[str, str]]]:
     try:
         async with db.connected(url):
-            return await schema_ready()
+            return await schema_ready(), await db.pending_migrations()
     except Exception as exc:
         raise click.ClickException(f"cannot open {display_url(url)}: {exc}") from exc
