@@ -12,5 +12,7 @@ __version__ = "0.1.0"
 HOOK_API_VERSION = "1.0"
 
 hookimpl = pluggy.HookimplMarker("helpline")
+#: For plugins that offer hooks of their own (see `helpline_hookspecs` in docs/plugins.md).
+hookspec = pluggy.HookspecMarker("helpline")
 
-__all__ = ["HOOK_API_VERSION", "__version__", "hookimpl"]
+__all__ = ["HOOK_API_VERSION", "__version__", "hookimpl", "hookspec"]

@@ -214,3 +214,21 @@ def sla_escalated(
     helpline: Helpline, ticket: Ticket, target: str, level: int, actions: list[dict[str, Any]]
 ) -> None:
     """A breached SLA target reached escalation `level`; `actions` are what the policy does now."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Survey events: announced by a survey plugin inside the transaction that stores the answer.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def survey_answered(
+    helpline: Helpline,
+    ticket: Ticket | None,
+    customer: Actor,
+    kind: str,
+    score: int | None,
+    comment: str,
+    answers: dict[str, Any],
+) -> None:
+    """`customer` answered (or changed) a survey of `kind` (`csat`, `nps`, custom) with `score`."""

@@ -72,12 +72,24 @@ def make_plugin_manager(
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if ep.name in blocked or (allowed is not None and ep.name not in allowed):
             continue
-        pm.register(ep.load(), name=ep.name)
+        _register(pm, ep.load(), ep.name)
     for name, plugin in extra:
         if name not in blocked:
-            pm.register(plugin, name=name)
+            _register(pm, plugin, name)
     pm.check_pending()
     return pm
+
+
+def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
+    """Register a plugin, first adding the hooks it offers to other plugins, if any.
+
+    A plugin offers hooks by naming a module or class of `@helpline.hookspec` functions in its
+    `helpline_hookspecs` attribute. Other plugins implement them with
+    `@hookimpl(optionalhook=True)`, so they still load when the offering plugin is absent.
+    """
+    if (specs := getattr(plugin, "helpline_hookspecs", None)) is not None:
+        pm.add_hookspecs(specs)
+    pm.register(plugin, name=name)
 
 
 async def resolve(value: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from collections.abc import Callable
@@ -106,7 +107,17 @@ class Helpline:
 
     async def hook(self, name: str, **kwargs: Any) -> list[Any]:
         """Call a hook on every enabled plugin and resolve each result."""
-        return [await resolve(result) for result in self.caller(name)(**kwargs)]
+        results = self.caller(name)(**kwargs)
+        resolved = []
+        for index, result in enumerate(results):
+            try:
+                resolved.append(await resolve(result))
+            except BaseException:
+                for pending in results[index + 1 :]:  # never leave a coroutine un-awaited
+                    if inspect.iscoroutine(pending):
+                        pending.close()
+                raise
+        return resolved
 
     async def hook_first(self, name: str, **kwargs: Any) -> Any:
         """Call a `firstresult` hook and resolve the winning answer."""

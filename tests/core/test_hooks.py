@@ -193,6 +193,11 @@ class Spy:
     def sla_escalated(self, ticket, target, level, actions):
         self.events.append(("sla_escalated", ticket.number, target, level, actions))
 
+    @hookimpl
+    def survey_answered(self, ticket, customer, kind, score, comment, answers):
+        number = ticket.number if ticket else None
+        self.events.append(("survey_answered", number, customer.id, kind, score, comment, answers))
+
     def seen(self, kind: str) -> list[tuple[Any, ...]]:
         return [event for event in self.events if event[0] == kind]
 
@@ -449,6 +454,32 @@ async def test_hook_sla_escalated(helpline, spy, factory):
     actions = [{"notify": "manager"}, {"priority": "urgent"}]
     await announce(helpline, "sla_escalated", ticket, target="resolution", level=2, actions=actions)
     assert spy.seen("sla_escalated") == [("sla_escalated", ticket.number, "resolution", 2, actions)]
+
+
+async def test_hook_survey_answered(helpline, spy, factory, customer):
+    ticket = await factory.ticket(requester=customer)
+    async with helpline.transaction():
+        await helpline.hook(
+            "survey_answered",
+            helpline=helpline,
+            ticket=ticket,
+            customer=customer,
+            kind="csat",
+            score=1,
+            comment="Nobody called back",
+            answers={"rating": 1, "reason": "slow"},
+        )
+    assert spy.seen("survey_answered") == [
+        (
+            "survey_answered",
+            ticket.number,
+            customer.id,
+            "csat",
+            1,
+            "Nobody called back",
+            {"rating": 1, "reason": "slow"},
+        )
+    ]
 
 
 # -- decisions ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 import pluggy
 import pytest
 
-from helpline import db, hookimpl
+from helpline import db, hookimpl, hookspec
 from helpline.errors import Invalid, SettingsError
 from helpline.plugins import (
     DEFAULT_PLUGINS,
@@ -200,6 +200,73 @@ async def test_results_may_be_values_awaitables_or_callables(tmp_path):
     runtime = Helpline(settings_for(tmp_path), pm=make_plugin_manager([], extra=extra))
     results = await runtime.hook("ticket_created", helpline=runtime, ticket=None, actor=None)
     assert sorted(results) == ["awaited", "awaited", "called", "value"]
+
+
+async def test_a_failing_hook_leaves_no_coroutine_unawaited(tmp_path, recwarn):
+    async def never_reached():
+        return "late"
+
+    class Late:
+        @hookimpl
+        def ticket_created(self):
+            return never_reached()
+
+    class Fails:
+        @hookimpl
+        async def ticket_created(self):
+            raise RuntimeError("broken plugin")
+
+    # pluggy calls the last registered first: Fails raises before Late's coroutine is awaited.
+    extra = [("late", Late()), ("fails", Fails())]
+    runtime = Helpline(settings_for(tmp_path), pm=make_plugin_manager([], extra=extra))
+    with pytest.raises(RuntimeError, match="broken plugin"):
+        await runtime.hook("ticket_created", helpline=runtime, ticket=None, actor=None)
+    import gc
+
+    gc.collect()
+    assert not [w for w in recwarn if "never awaited" in str(w.message)]
+
+
+class TestPluginOfferedHooks:
+    """A plugin can offer hooks of its own to other plugins through `helpline_hookspecs`."""
+
+    class Specs:
+        @hookspec
+        def widget_colours(self) -> list[str]:
+            """Colours other plugins add to the widget."""
+
+    class Offers:
+        helpline_hookspecs = None  # set below, once Specs exists
+
+        @hookimpl
+        def register_permissions(self):
+            return []
+
+    class Implements:
+        @hookimpl(optionalhook=True)
+        def widget_colours(self):
+            return ["teal"]
+
+    def test_other_plugins_can_implement_a_hook_a_plugin_offers(self):
+        offers = self.Offers()
+        offers.helpline_hookspecs = self.Specs
+        pm = make_plugin_manager([], extra=[("user", self.Implements()), ("offers", offers)])
+        assert pm.hook.widget_colours() == [["teal"]]
+
+    def test_an_optional_implementation_loads_without_the_offering_plugin(self):
+        pm = make_plugin_manager([], extra=[("user", self.Implements())])
+        assert not hasattr(pm.hook.widget_colours, "spec") or pm.hook.widget_colours.spec is None
+
+    def test_a_misspelled_implementation_of_an_offered_hook_is_rejected(self):
+        class Typo:
+            @hookimpl
+            def widget_colors(self):
+                return ["teal"]
+
+        offers = self.Offers()
+        offers.helpline_hookspecs = self.Specs
+        with pytest.raises(pluggy.PluginValidationError, match="widget_colors"):
+            make_plugin_manager([], extra=[("offers", offers), ("typo", Typo())])
 
 
 class TestFirstResult:

@@ -1,0 +1,1 @@
+"""Automation for Helpline: triggers, time-based rules, macros and webhooks."""

@@ -1,0 +1,1 @@
+"""Live chat for Helpline: an embeddable widget, an agent console, every chat a ticket."""

@@ -1,0 +1,1 @@
+"""Phone channel for Helpline: call logging, a telephony webhook, call history."""

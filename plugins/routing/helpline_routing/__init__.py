@@ -1,0 +1,1 @@
+"""Routing for Helpline: round-robin, least-loaded and skills-based assignment."""

@@ -1,0 +1,1 @@
+"""Surveys for Helpline: CSAT after resolution, NPS, custom surveys."""
