@@ -1,0 +1,1 @@
+"""Outbound webhooks: signed JSON POSTs on chosen events, retried, logged, disabled after failures."""
