@@ -19,7 +19,7 @@ _LIST_KEYS = {"plugins", "disable_plugins"}
 
 class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     data_dir: str
-    #: `sqlite:///path` or `postgres://user:pass@host:port/db`; empty means a SQLite file in data_dir.
+    #: `sqlite:///path` or `postgres://user:pass@host:port/db`; empty: a SQLite file in data_dir.
     database_url: str = ""
     #: Signs sessions, reset links and outbound Message-IDs; generated into data_dir when empty.
     secret_key: str = ""

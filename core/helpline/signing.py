@@ -35,7 +35,7 @@ def sign(
 
 
 def unsign(secret: str, purpose: str, token: str, now: datetime) -> dict[str, Any]:
-    """The payload of a valid token; Invalid('token') when forged, for another purpose or expired."""
+    """The payload of a valid token; Invalid('token') if forged, for another purpose or expired."""
     body, _, mac = (token or "").partition(".")
     if not body or not hmac.compare_digest(mac, _mac(secret, purpose, body)):
         raise Invalid("token", "this link is not valid")

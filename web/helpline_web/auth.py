@@ -120,7 +120,8 @@ async def login(request: Request, data: Annotated[dict[str, str], Form]) -> Any:
                 next=target,
                 email=email,
                 errors={
-                    "form": f"Too many failed sign-in attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+                    "form": "Too many failed sign-in attempts. "
+                    f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
                 },
             )
     actor = await users.authenticate(helpline, email, data.get("password") or "")

@@ -41,7 +41,8 @@ class DatabaseStore(Store):
         await db.fetch(
             self.helpline.engine,
             "INSERT INTO web_session (key, value, expires_at) VALUES ({}, {}, {}) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+            "expires_at = excluded.expires_at",
             self._key(key),
             data,
             self._expiry(expires_in),

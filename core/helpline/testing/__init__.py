@@ -1,4 +1,4 @@
-"""pytest plugin (entry point `pytest11`): the fixtures Helpline's own tests use, for plugin authors.
+"""pytest plugin (entry point `pytest11`): the fixtures Helpline's tests use, for plugin authors.
 
 Every test that uses the `helpline` fixture runs once per database backend: SQLite (a copy of a
 migrated template file) and PostgreSQL (a database cloned from a migrated template; the server is
@@ -10,8 +10,9 @@ Fixtures: `helpline` (a started runtime on a fresh database), `clock`, `factory`
 `manager`, `agent`, `customer`, `app`, `client`, `api` (`api(actor)` → a client with that
 actor's bearer token), `browser_client` and `signin(actor)` (cookie-keeping clients for pages,
 sending the CSRF token), `run_jobs`; for browser tests `live_server` (the app over HTTP on
-127.0.0.1), `chromium` (Debian's Chromium driven by Playwright) and `browser_context`. Override `helpline_plugins` to register extra plugins and
-`helpline_settings_overrides` to change settings.
+127.0.0.1), `chromium` (Debian's Chromium driven by Playwright) and `browser_context`. Override
+`helpline_plugins` to register extra plugins and `helpline_settings_overrides` to change
+settings.
 """
 
 from __future__ import annotations
@@ -275,7 +276,7 @@ async def browser_client(app: Any) -> AsyncIterator[Any]:
 
 @pytest.fixture
 def signin(browser_client: Any, helpline: Any) -> Any:
-    """`await signin(actor)` → a WebClient signed in as that actor (its password is set if needed)."""
+    """`await signin(actor)` → a WebClient signed in as that actor (password set if need be)."""
     from helpline.services.users import set_password
 
     async def make(actor: Any, password: str = "correct-horse-battery") -> WebClient:
