@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -37,6 +38,28 @@ def seed(data_dir: Path, env: dict[str, str], tickets: int) -> None:
             check=True,
             capture_output=True,
         )
+
+
+class Statements:
+    """Counts the SQL statements the engine runs (and, with `detail`, which ones)."""
+
+    def __init__(self, engine: object, detail: bool = False) -> None:
+        self.count = 0
+        self.kinds: Counter[str] = Counter()
+        cls = type(engine)  # PostgresEngine has slots: wrap the method on the class
+        original = cls.run_querystring
+
+        async def counting(this, querystring, *args, **kwargs):
+            self.count += 1
+            if detail:
+                text = " ".join(str(querystring).split())
+                self.kinds[text[:90]] += 1
+            return await original(this, querystring, *args, **kwargs)
+
+        cls.run_querystring = counting  # type: ignore[method-assign]
+
+    def top(self, n: int = 25) -> str:
+        return "\n".join(f"{count:>8,}  {text}" for text, count in self.kinds.most_common(n))
 
 
 class Clock:
@@ -119,6 +142,13 @@ async def run(args: argparse.Namespace, data_dir: Path, database_url: str | None
             args.timers,
         )
         clock.at += timedelta(days=30)  # every warning, breach and escalation is now due
+        statements = Statements(helpline.engine, detail=args.statements)
+        profile = None
+        if args.profile:
+            import cProfile
+
+            profile = cProfile.Profile()
+            profile.enable()
         count, started = 0, time.perf_counter()
         while count < args.timers and time.perf_counter() - started < args.seconds:
             ran = await jobs.run_pending(helpline, limit=200)
@@ -128,8 +158,16 @@ async def run(args: argparse.Namespace, data_dir: Path, database_url: str | None
         elapsed = time.perf_counter() - started
         print(
             f"timers: {count:,} fired in {elapsed:.1f} s "
-            f"({count / elapsed:,.0f} timers/s, one worker)"
+            f"({count / elapsed:,.0f} timers/s, one worker; "
+            f"{statements.count / max(count, 1):.1f} SQL statements per timer, job queue included)"
         )
+        if args.statements:
+            print(statements.top())
+        if profile is not None:
+            import pstats
+
+            profile.disable()
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
     finally:
         await helpline.stop()
 
@@ -158,9 +196,15 @@ def main() -> None:
         "--timers", type=int, default=20_000, help="at most this many timers to fire"
     )
     parser.add_argument("--seconds", type=float, default=60, help="at most this long firing timers")
+    parser.add_argument("--profile", action="store_true", help="cProfile the timers")
+    parser.add_argument(
+        "--statements", action="store_true", help="list the commonest SQL statements of the timers"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
+        # Only the SLA plugin: other plugins' hooks would be measured too.
+        os.environ.setdefault("HELPLINE_PLUGINS", "sla")
         env = {**os.environ}
         url = None
         if args.backend == "postgres":

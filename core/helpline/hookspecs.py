@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from helpline.model import Actor, Message, Ticket
     from helpline.registry import Permission, RoleSpec, StatusSpec, ValueSpec
     from helpline.runtime import Helpline
+    from helpline.services.ticket_lists import TicketFilter, TicketSort
 
 hookspec = pluggy.HookspecMarker("helpline")
 
@@ -89,6 +90,16 @@ def register_settings() -> type | None:
     """A msgspec Struct type for this plugin's `[plugin.<name>]` settings, validated at start."""
 
 
+@hookspec
+def register_ticket_list_options() -> list[TicketSort | TicketFilter]:
+    """Sort orders and filters for ticket lists (queue, saved views, `GET /api/v1/tickets`).
+
+    Each `helpline.services.ticket_lists.TicketSort`/`TicketFilter` is a fixed SQL fragment about
+    the ticket row `"ticket"` with bound `params`; names start with `<plugin>_`. Called on every
+    list, so a disabled plugin's options disappear with it.
+    """
+
+
 # ---------------------------------------------------------------------------------------------
 # Lifecycle
 # ---------------------------------------------------------------------------------------------
@@ -97,6 +108,15 @@ def register_settings() -> type | None:
 @hookspec
 def helpline_started(helpline: Helpline) -> None:
     """The runtime is connected and its registries are built; start background work here."""
+
+
+@hookspec
+def plugin_enabled(helpline: Helpline, plugin: str) -> None:
+    """An admin switched the plugin named `plugin` back on at run time; catch up on what it missed.
+
+    Called after the switch is stored (inside the caller's transaction, if any) on every enabled
+    plugin, `plugin` itself included; queue slow work as a job.
+    """
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,3 +252,47 @@ def survey_answered(
     answers: dict[str, Any],
 ) -> None:
     """`customer` answered (or changed) a survey of `kind` (`csat`, `nps`, custom) with `score`."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Public pages and portal suggestions: added with the knowledge base plugin, open to any plugin
+# (a community forum or a status page needs clean public URLs and may suggest answers too).
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_root_routes(helpline: Helpline) -> list[Any]:
+    """Litestar route handlers mounted at the site root (e.g. `/help/…`) for clean public URLs.
+
+    Gated on the plugin being enabled like `register_routes`; paths must not collide with the
+    core's or another plugin's (the app refuses to start when two handlers claim one path).
+    """
+
+
+@hookspec
+def portal_request_suggestions(
+    helpline: Helpline, actor: Actor, subject: str, body: str
+) -> list[dict[str, Any]]:
+    """Shown under the portal's new-request form as the customer types: `[{"title", "html"}]`."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Every staff page: added with the phone plugin (its incoming-call popup), open to any plugin
+# that shows something live wherever an agent is (a chat request, a colleague's page).
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def page_footers(helpline: Helpline, actor: Actor) -> list[Any]:
+    """HTML added at the end of every full page for a signed-in viewer: `[Markup or str]`."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The customer's request page in the portal: added with the surveys plugin (rate this request),
+# open to any plugin that shows a customer something about their own ticket.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def portal_ticket_panels(helpline: Helpline, ticket: Ticket, actor: Actor) -> list[dict[str, Any]]:
+    """Panels `[{"title", "html"}]` on the portal page of `ticket`, which `actor` may see."""

@@ -159,6 +159,9 @@ class Helpline:
             raise Invalid("plugin", f"no plugin named {name!r} is loaded")
         if name in ESSENTIAL_PLUGINS and not enabled:
             raise Invalid("plugin", f"{name} is essential and cannot be disabled")
+        was_on = await db.fetchval(
+            self.engine, "SELECT enabled FROM plugin_state WHERE name = {}", name
+        )
         await db.fetch(
             self.engine,
             "INSERT INTO plugin_state (name, enabled, settings, updated_at) "
@@ -170,6 +173,9 @@ class Helpline:
             self.now(),
         )
         await self.load_plugin_states()
+        if enabled and was_on is not None and not was_on:
+            # Switched back on: let plugins catch up on what happened while it was off.
+            await self.hook("plugin_enabled", helpline=self, plugin=name)
 
     def is_enabled(self, name: str) -> bool:
         return self.pm.get_plugin(name) is not None and name not in self.disabled

@@ -18,10 +18,12 @@ from litestar import Request, get
 from litestar.di import NamedDependency
 
 from helpline import db, hookimpl, jobs
+from helpline.errors import Invalid
 from helpline.model import Actor
 from helpline.registry import Permission, RoleSpec, StatusSpec, ValueSpec
 from helpline.services import messages, tickets, users
 from helpline.services.setup import seed_defaults
+from helpline.services.ticket_lists import TicketFilter, TicketSort
 
 
 class SpySettings(msgspec.Struct):
@@ -38,6 +40,7 @@ class Spy:
         self.jobs: list[dict[str, Any]] = []
         self.assignee: int | None = None
         self.explode = False
+        self.after = 0
 
     # -- registration ----------------------------------------------------------------------
 
@@ -139,6 +142,26 @@ class Spy:
     @hookimpl
     async def ticket_api_fields(self, tickets, actor):
         return {t.id: {"spy_score": t.number * 10, "spy_viewer": actor.email} for t in tickets}
+
+    @hookimpl
+    def register_ticket_list_options(self):
+        return [
+            TicketSort(
+                "spy_secret",
+                "Secrets first",
+                'CASE WHEN "ticket"."subject" LIKE {} THEN "ticket"."number" END',
+                params=lambda helpline: ["%secret%"],
+            ),
+            TicketFilter("spy_even", "Even numbers", '"ticket"."number" % 2 = 0', staff_only=False),
+            TicketFilter(
+                "spy_after", "After", '"ticket"."number" > {}', params=lambda h: [self.after]
+            ),
+            TicketFilter("bogus_name", "Not the spy's name", "1 = 1"),
+        ]
+
+    @hookimpl
+    def plugin_enabled(self, helpline, plugin):
+        self.events.append(("plugin_enabled", plugin, helpline.is_enabled(plugin)))
 
     # -- events ------------------------------------------------------------------------------
 
@@ -367,6 +390,39 @@ async def test_hook_ticket_api_fields(helpline, api, factory, agent):
     assert one["subject"] == ticket.subject, "the core's fields stay"
 
 
+async def test_hook_register_ticket_list_options(helpline, spy, factory, agent, customer):
+    made = [await factory.ticket(subject=s) for s in ("one", "a secret", "three", "secret too")]
+    others = [await factory.ticket(subject="theirs") for _ in range(2)]
+    mine = [await factory.ticket(subject=s, requester=customer) for s in ("mine", "mine too")]
+
+    def numbers(found):
+        return [t.number for t in found[0]]
+
+    secrets_first = await tickets.list_tickets(helpline, agent, sort="spy_secret", per_page=200)
+    assert numbers(secrets_first)[:2] == [made[1].number, made[3].number]
+    newest_secret = await tickets.list_tickets(helpline, agent, sort="-spy_secret", per_page=2)
+    assert numbers(newest_secret) == [made[3].number, made[1].number], "no value: last either way"
+    spy.after = made[2].number
+    even_after = await tickets.list_tickets(helpline, agent, filters=["spy_even", "spy_after"])
+    expected = [t.number for t in (*made, *others, *mine) if t.number % 2 == 0]
+    assert sorted(numbers(even_after)) == [n for n in expected if n > made[2].number]
+    assert even_after[1] == len(even_after[0])
+    # A filter open to customers still keeps to what they may see; staff-only ones are unknown.
+    theirs = await tickets.list_tickets(helpline, customer, filters=["spy_even"])
+    assert set(numbers(theirs)) == {t.number for t in mine if t.number % 2 == 0}
+    for actor, bad in (
+        (customer, {"sort": "spy_secret"}),
+        (customer, {"filters": ["spy_after"]}),
+        (agent, {"filters": ["bogus_name"]}),  # not named after its plugin: ignored
+    ):
+        with pytest.raises(Invalid):
+            await tickets.list_tickets(helpline, actor, **bad)
+    await helpline.set_plugin_enabled("spy", False)
+    with pytest.raises(Invalid) as gone:
+        await tickets.list_tickets(helpline, agent, filters=["spy_even"])
+    assert gone.value.field == "filter"
+
+
 # -- events ------------------------------------------------------------------------------------
 
 
@@ -500,3 +556,14 @@ async def test_hook_route_ticket(helpline, spy, agent, factory):
     assert plain.assignee_id is None
     created = {number: assignee for _, number, assignee, _ in spy.seen("ticket_created")}
     assert created == {routed.number: agent.id, plain.number: None}
+
+
+# -- lifecycle (plugins switched at run time) ----------------------------------------------------
+
+
+async def test_hook_plugin_enabled(helpline, spy):
+    await helpline.set_plugin_enabled("spy", True)  # on already: nothing to catch up on
+    await helpline.set_plugin_enabled("spy", False)
+    assert spy.seen("plugin_enabled") == []
+    await helpline.set_plugin_enabled("spy", True)
+    assert spy.seen("plugin_enabled") == [("plugin_enabled", "spy", True)]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from litestar import MediaType, Request
 from litestar.exceptions import HTTPException
 from litestar.response import Template
+from markupsafe import Markup
 
 from helpline.model import Actor
 from helpline.runtime import Helpline
@@ -22,6 +24,7 @@ ADMIN_CODES = (
     "tokens.manage",
     "audit.view",
 )
+log = logging.getLogger("helpline.web")
 HTMX_FILE = "vendor/htmx-2.0.11.min.js"
 HTMX_SSE_FILE = "vendor/htmx-ext-sse-2.2.4.js"
 
@@ -83,11 +86,27 @@ async def menu(request: Request, viewer: Actor | None) -> list[dict[str, Any]]:
     return items
 
 
+async def footers(request: Request, viewer: Actor | None) -> list[Markup]:
+    """What plugins add at the end of every full page (`page_footers`); a failing hook costs the
+    footers, not the page."""
+    if viewer is None:
+        return []
+    helpline = helpline_of(request)
+    try:
+        results = await helpline.hook("page_footers", helpline=helpline, actor=viewer)
+    except Exception:
+        log.exception("a page_footers hook failed")
+        return []
+    # Plugins are trusted code: their HTML is inserted as given.
+    return [Markup(snippet) for snippets in results for snippet in snippets or []]
+
+
 async def page(
     request: Request, template: str, *, status_code: int = 200, **context: Any
 ) -> Template:
     """A full page, or only its content block for an htmx request."""
     viewer: Actor | None = getattr(request.state, "viewer", None)
+    fragment = is_htmx(request)
     return Template(
         template_name=template,
         status_code=status_code,
@@ -96,7 +115,8 @@ async def page(
             "viewer": viewer,
             "menu": await menu(request, viewer),
             "flashes": _take_flashes(request),
-            "fragment": is_htmx(request),
+            "fragment": fragment,
+            "footers": [] if fragment else await footers(request, viewer),
             "path": request.url.path,
             "htmx_file": HTMX_FILE,
             "htmx_sse_file": HTMX_SSE_FILE,

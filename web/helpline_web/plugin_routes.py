@@ -1,5 +1,5 @@
-"""Routes plugins register: pages under `/p/<plugin>/`, API under `/api/v1/<plugin>/`; gated on the
-plugin being enabled."""
+"""Routes plugins register: pages under `/p/<plugin>/`, API under `/api/v1/<plugin>/`, clean public
+pages at the site root (`register_root_routes`); all gated on the plugin being enabled."""
 
 from __future__ import annotations
 
@@ -27,6 +27,17 @@ def plugin_routers(helpline: Helpline) -> list[Router]:
             routers.append(
                 Router(
                     path=f"/p/{plugin}",
+                    route_handlers=list(handlers),
+                    guards=[plugin_enabled],
+                    opt={"plugin": plugin},
+                    tags=[plugin],
+                )
+            )
+    for plugin, handlers in helpline.each("register_root_routes", helpline=helpline):
+        if handlers:
+            routers.append(
+                Router(
+                    path="/",
                     route_handlers=list(handlers),
                     guards=[plugin_enabled],
                     opt={"plugin": plugin},

@@ -17,7 +17,13 @@ def plugin_dir(helpline: Helpline, name: str, folder: str) -> Path | None:
     """A plugin's packaged folder (`templates`, `static`) found by convention next to its module."""
     plugin = helpline.pm.get_plugin(name)
     module = getattr(plugin, "__name__", None) or type(plugin).__module__
-    spec = importlib.util.find_spec(module.split(".")[0]) if module else None
+    if not module:
+        return None
+    # A plugin that is itself a package (`helpline_automation.webhooks`) owns the folders next to
+    # its own `__init__`; any other plugin object those of its top-level package.
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        spec = importlib.util.find_spec(module.split(".")[0])
     if spec is None or not spec.submodule_search_locations:
         return None
     candidate = Path(next(iter(spec.submodule_search_locations))) / folder

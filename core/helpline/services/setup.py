@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from helpline import db
 from helpline.errors import Invalid
-from helpline.registry import STATUS_CATEGORIES
+from helpline.registry import STATUS_CATEGORIES, RoleSpec
 from helpline.runtime import Helpline
 from helpline.tables import Counter, Priority, Role, Status, TicketType
 
@@ -50,17 +50,23 @@ async def seed_defaults(helpline: Helpline) -> None:
                                 }
                             )
                         )
+        # Several plugins may name the same role (the kb plugin adds `kb.write` to "agent"): the
+        # first spec gives label and staff, and the role gets every spec's permissions.
+        roles: dict[str, tuple[RoleSpec, list[str]]] = {}
         for _plugin, specs in helpline.each("register_roles"):
             for spec in specs or []:
-                if not await Role.exists().where(Role.name == spec.name):
-                    await Role.insert(
-                        Role(
-                            name=spec.name,
-                            label=spec.label,
-                            staff=spec.staff,
-                            builtin=True,
-                            permissions=list(spec.permissions),
-                        )
+                _first, codes = roles.setdefault(spec.name, (spec, []))
+                codes.extend(c for c in spec.permissions if c not in codes)
+        for name, (spec, codes) in roles.items():
+            if not await Role.exists().where(Role.name == name):
+                await Role.insert(
+                    Role(
+                        name=name,
+                        label=spec.label,
+                        staff=spec.staff,
+                        builtin=True,
+                        permissions=codes,
                     )
+                )
         if not await Counter.exists().where(Counter.name == "ticket_number"):
             await Counter.insert(Counter(name="ticket_number", value=0))

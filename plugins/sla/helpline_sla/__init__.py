@@ -59,6 +59,22 @@ def register_api_routes(helpline: Helpline) -> list[Any]:
 
 
 @hookimpl
+def register_ticket_list_options() -> list[Any]:
+    from helpline_sla.list_options import OPTIONS
+
+    return OPTIONS
+
+
+@hookimpl
+async def plugin_enabled(helpline: Helpline, plugin: str) -> None:
+    from helpline_sla import store
+
+    if plugin == "sla":
+        # Tickets changed while the plugin was off kept their old clocks: bring them up to date.
+        await store.schedule_recompute(helpline, "SLA switched back on")
+
+
+@hookimpl
 def menu_links(actor: Actor) -> list[dict[str, Any]]:
     if actor.staff and (actor.can("tickets.view_all") or actor.can("tickets.view_team")):
         return [{"label": "SLA", "url": "/p/sla/"}]

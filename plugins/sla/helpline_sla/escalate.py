@@ -11,8 +11,9 @@ import msgspec
 from helpline import jobs
 from helpline.model import Actor, Ticket
 from helpline.runtime import Helpline
-from helpline.services import history, tickets, users
+from helpline.services import tickets, users
 from helpline.tables import Priority, Role, TeamMember, User
+from helpline_sla import persist
 from helpline_sla.calendar import BusinessCalendar
 from helpline_sla.clock_row import Clock
 from helpline_sla.clocks import Session, Threshold, label
@@ -31,6 +32,17 @@ async def carry_out(
     minutes = sorted({e.minutes for e in session.escalations(clock, "after")})
     due_at = session.instant(clock, clock.budget)
     name = label(clock.target)
+    # The ticket's history first, every reached threshold in one statement (after downtime
+    # several come at once), then the announcements and actions in order.
+    at = helpline.now()
+    rows = [
+        (ticket.id, "SLA", "sla", f"{name.lower()} SLA", "running", "breached", at)
+        if t.kind == "breach"
+        else (ticket.id, "SLA", "sla", f"{name.lower()} escalation", None, f"level {t.level}", at)
+        for t in fired
+        if t.kind != "warning"
+    ]
+    await persist.insert_rows(helpline, "ticket_event", persist.HISTORY_COLUMNS, rows)
     for threshold in fired:
         if threshold.kind == "warning":
             if breached_now:
@@ -42,16 +54,6 @@ async def carry_out(
             event = f"{name} due {_when(due_at)}"
         elif threshold.kind == "breach":
             steps = session.escalations(clock, "breach")
-            await history.record(
-                helpline,
-                ticket.id,
-                None,
-                "sla",
-                field=f"{name.lower()} SLA",
-                old="running",
-                new="breached",
-                via="SLA",
-            )
             await helpline.hook(
                 "sla_breached", helpline=helpline, ticket=ticket, target=clock.target, due_at=due_at
             )
@@ -60,15 +62,6 @@ async def carry_out(
             after = minutes[threshold.level - 1]
             steps = [s for s in session.escalations(clock, "after") if s.minutes == after]
             actions = [msgspec.to_builtins(a) for s in steps for a in s.actions]
-            await history.record(
-                helpline,
-                ticket.id,
-                None,
-                "sla",
-                field=f"{name.lower()} escalation",
-                new=f"level {threshold.level}",
-                via="SLA",
-            )
             await helpline.hook(
                 "sla_escalated",
                 helpline=helpline,

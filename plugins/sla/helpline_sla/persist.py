@@ -42,12 +42,11 @@ async def open_session(
     helpline: Helpline, ticket: Ticket, rules: Rules | None = None
 ) -> Session | None:
     """The ticket's clocks with the rules; None when no policy is active and it has no clocks."""
-    rules = rules or await load_rules(helpline)
+    rules = rules or await load_rules(helpline, empty=True)
+    assert rules is not None
     clocks = (await load_clocks([ticket.id]))[ticket.id]
-    if rules is None:
-        if not clocks:
-            return None
-        rules = await load_rules(helpline, empty=True)
+    if not rules.policies and not clocks:
+        return None
     return Session(rules, ticket, clocks, helpline.now())
 
 
@@ -63,8 +62,14 @@ async def status_category(name: str) -> str | None:
     return row["category"] if row else None
 
 
-async def save(helpline: Helpline, session: Session, *, timers: bool = True) -> None:
-    """Write changed clocks, their events and history, and (re)schedule their timers."""
+async def save(
+    helpline: Helpline, session: Session, *, timers: bool = True, cancel: bool = True
+) -> None:
+    """Write changed clocks, their events and history, and (re)schedule their timers.
+
+    `cancel=False` leaves a clock that needs no timer without a cancel statement: its firing
+    timer has just used its job up (a stray queued one would fire, find nothing and stop).
+    """
     for clock in session.clocks.values():
         if not clock.dirty:
             continue
@@ -78,7 +83,7 @@ async def save(helpline: Helpline, session: Session, *, timers: bool = True) -> 
             )
         clock.dirty = False
         if timers:
-            await schedule(helpline, session, clock)
+            await schedule(helpline, session, clock, cancel=cancel)
     if session.events:
         await SlaEvent.insert(
             *(
@@ -101,11 +106,14 @@ async def save(helpline: Helpline, session: Session, *, timers: bool = True) -> 
     session.moved = []
 
 
-async def schedule(helpline: Helpline, session: Session, clock: Clock) -> None:
+async def schedule(
+    helpline: Helpline, session: Session, clock: Clock, *, cancel: bool = True
+) -> None:
     at = session.next_timer(clock)
     key = timer_key(clock.ticket_id, clock.target)
     if at is None:
-        await jobs.cancel(helpline, key)
+        if cancel:
+            await jobs.cancel(helpline, key)
     else:
         payload = {"ticket": clock.ticket_id, "target": clock.target}
         await jobs.enqueue(helpline, TIMER, payload, run_at=at, key=key)
@@ -157,15 +165,18 @@ async def save_many(helpline: Helpline, sessions: list[Session]) -> None:
             f"ON CONFLICT (id) DO UPDATE SET {sets}",
             *args,
         )
-    await _insert(helpline, "sla_event", ("ticket", "target", "kind", "detail", "at"), events)
+    await insert_rows(helpline, "sla_event", ("ticket", "target", "kind", "detail", "at"), events)
     # The ticket's own history, written in bulk: the same rows `history.record` writes one by one.
-    columns = ("ticket", "via", "kind", "field", "old", "new", "at")
-    await _insert(helpline, "ticket_event", columns, moved)
+    await insert_rows(helpline, "ticket_event", HISTORY_COLUMNS, moved)
     await jobs.enqueue_many(helpline, TIMER, timers)
     await jobs.cancel_many(helpline, cancelled)
 
 
-async def _insert(
+#: Columns of `ticket_event` rows written in bulk (no actor: the SLA acts for no one).
+HISTORY_COLUMNS = ("ticket", "via", "kind", "field", "old", "new", "at")
+
+
+async def insert_rows(
     helpline: Helpline, table: str, columns: tuple[str, ...], rows: list[tuple]
 ) -> None:
     """Multi-row INSERTs, well below SQLite's limit of bound parameters."""

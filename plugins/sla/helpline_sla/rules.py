@@ -9,7 +9,7 @@ from helpline.runtime import Helpline
 from helpline.tables import Organization, Team
 from helpline_sla.calendar import ALWAYS, BusinessCalendar
 from helpline_sla.specs import PolicySpec, TargetSpec
-from helpline_sla.store import build_calendar, calendars, policies
+from helpline_sla.store import active_rules
 
 
 @dataclass
@@ -71,10 +71,9 @@ def target_for(policy: PolicySpec, target: str, priority: str) -> TargetSpec | N
 
 async def load_rules(helpline: Helpline, *, empty: bool = False) -> Rules | None:
     """The active policies and what they refer to; None without active policies (unless `empty`)."""
-    found = await policies(helpline, active_only=True)
+    found, calendars = await active_rules(helpline)
     if not found and not empty:
         return None
-    specs = await calendars(helpline)
     teams = {n for p in found for n in p.conditions.team}
     orgs = {n for p in found for n in p.conditions.organization}
     team_ids = (
@@ -95,4 +94,4 @@ async def load_rules(helpline: Helpline, *, empty: bool = False) -> Rules | None
         if orgs
         else {}
     )
-    return Rules(found, {n: build_calendar(s) for n, s in specs.items()}, team_ids, org_ids)
+    return Rules(found, calendars, team_ids, org_ids)

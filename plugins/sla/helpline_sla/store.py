@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
+from helpline import db
 from helpline.errors import Invalid, NotFound
 from helpline.runtime import Helpline
 from helpline.tables import Organization, Priority, Team
@@ -263,6 +264,42 @@ def _decode_policy(text: str) -> PolicySpec:
         if len(_POLICY_CACHE) > 512:
             _POLICY_CACHE.clear()
         _POLICY_CACHE[text] = found
+    return found
+
+
+async def active_rules(helpline: Helpline) -> tuple[list[PolicySpec], dict[str, BusinessCalendar]]:
+    """The active policies in the order they are tried and every calendar, in one statement.
+
+    Read on every ticket change and every timer, so decoded specs are cached by their text.
+    """
+    rows = await db.fetch(
+        helpline.engine,
+        "SELECT 'policy' AS kind, spec, position, id FROM sla_policy WHERE active = {} "
+        "UNION ALL SELECT 'calendar' AS kind, spec, 0 AS position, id FROM sla_calendar",
+        True,
+    )
+    ordered = sorted(
+        (r for r in rows if r["kind"] == "policy"), key=lambda r: (r["position"], r["id"])
+    )
+    found = {}
+    for row in rows:
+        if row["kind"] == "calendar":
+            name, calendar = _calendar_from_text(row["spec"])
+            found[name] = calendar
+    return [_decode_policy(r["spec"]) for r in ordered], found
+
+
+_CALENDAR_CACHE: dict[str, tuple[str, BusinessCalendar]] = {}
+
+
+def _calendar_from_text(text: str) -> tuple[str, BusinessCalendar]:
+    found = _CALENDAR_CACHE.get(text)
+    if found is None:
+        spec = msgspec.json.decode(text, type=CalendarSpec)
+        found = (spec.name, build_calendar(spec))
+        if len(_CALENDAR_CACHE) > 256:
+            _CALENDAR_CACHE.clear()
+        _CALENDAR_CACHE[text] = found
     return found
 
 

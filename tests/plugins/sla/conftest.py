@@ -45,3 +45,9 @@ def recorder() -> Recorder:
 @pytest.fixture
 def helpline_plugins(recorder):
     return [("sla_recorder", recorder)]
+
+
+@pytest.fixture
+def helpline_settings_overrides():
+    # Only this plugin of the installed ones: others' hooks (routing, rules…) must not move clocks.
+    return {"plugins": ["sla"]}

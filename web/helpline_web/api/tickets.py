@@ -153,9 +153,28 @@ class TicketController(Controller):
         team: Annotated[str | None, QueryParameter(description="Team name")] = None,
         tag: FromQuery[str | None] = None,
         q: Annotated[str | None, QueryParameter(description="Full-text search")] = None,
+        plugin_filters: Annotated[
+            list[str] | None,
+            QueryParameter(
+                name="filter",
+                description=(
+                    "Filters that enabled plugins offer, by name; repeat for several (all must "
+                    "hold). With the SLA plugin: `sla_breached` (a target is overdue), "
+                    "`sla_due_soon` (a running target falls due within an hour). Staff only "
+                    "unless the plugin says otherwise; an unknown name is a 422."
+                ),
+            ),
+        ] = None,
         sort: Annotated[
             str,
-            QueryParameter(description="updated_at, created_at or number; prefix - for descending"),
+            QueryParameter(
+                description=(
+                    "updated_at, created_at, number, subject, status, priority, requester, "
+                    "assignee or team, or a sort an enabled plugin offers (SLA plugin: `sla_due`, "
+                    "next due first, tickets without a running target last); prefix - for "
+                    "descending"
+                )
+            ),
         ] = "-updated_at",
         page: Annotated[int, QueryParameter(ge=1)] = 1,
         per_page: Annotated[int, QueryParameter(ge=1, le=200)] = 25,
@@ -178,6 +197,7 @@ class TicketController(Controller):
             type=type,
             tag=tag,
             q=q,
+            filters=plugin_filters or (),
             sort=sort,
             page=page,
             per_page=per_page,

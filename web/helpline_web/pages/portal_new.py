@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from litestar import Request, get, post
-from litestar.response import Redirect
+from litestar import MediaType, Request, get, post
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from helpline.errors import Forbidden, Invalid
 from helpline.model import Actor
@@ -21,6 +24,7 @@ from helpline_web.pages.portal_common import (
     ticket_types,
 )
 
+log = logging.getLogger("helpline.web")
 TEMPLATE = "portal/new.html"
 #: Service field names → the form's field names.
 FIELDS = {"body": "description", "subject": "subject", "type": "type", "attachments": "attachments"}
@@ -97,4 +101,41 @@ async def create_request(request: Request, viewer: ViewerDep) -> Any:
     return Redirect(f"/portal/requests/{ticket.number}", status_code=303)
 
 
-ROUTES = [new_request_form, create_request]
+@get("/portal/new/suggestions", guards=[requires("tickets.create")])
+async def request_suggestions(
+    request: Request,
+    viewer: ViewerDep,
+    subject: FromQuery[str] = "",
+    description: FromQuery[str] = "",
+) -> Template:
+    """What plugins suggest (`portal_request_suggestions`) for what the customer typed so far."""
+    helpline = helpline_of(request)
+    suggestions: list[dict[str, Any]] = []
+    try:
+        results = (
+            await helpline.hook(
+                "portal_request_suggestions",
+                helpline=helpline,
+                actor=viewer,
+                subject=subject[:300],
+                body=description[:2000],
+            )
+            if subject.strip() or description.strip()
+            else []
+        )
+        for items in results:
+            # Plugins are trusted code: their HTML is rendered as given (as with ticket panels).
+            suggestions.extend(
+                {"title": item["title"], "html": Markup(item["html"])} for item in items or []
+            )
+    except Exception:  # a failing plugin costs the suggestions, never the form
+        log.exception("a portal_request_suggestions hook failed")
+        suggestions = []
+    return Template(
+        "portal/_suggestions.html",
+        context={"suggestions": suggestions},
+        media_type=MediaType.HTML,
+    )
+
+
+ROUTES = [new_request_form, create_request, request_suggestions]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import quote
 
@@ -25,6 +26,7 @@ from helpline_web.pages.portal_common import (
     staff_redirect,
 )
 
+log = logging.getLogger("helpline.web")
 TEMPLATE = "portal/request.html"
 FIELDS = {"body": "body", "attachments": "attachments"}
 
@@ -65,8 +67,27 @@ async def _render(
         body=body,
         errors=errors or {},
         files_lost=files_lost,
+        plugin_panels=await _plugin_panels(helpline, ticket, viewer),
         **context_helpers(viewer),
     )
+
+
+async def _plugin_panels(helpline: Any, ticket: Any, viewer: Actor) -> list[dict[str, Any]]:
+    """Panels plugins add (`portal_ticket_panels`); a failing plugin costs its panels only."""
+    from markupsafe import Markup
+
+    try:
+        results = await helpline.hook(
+            "portal_ticket_panels", helpline=helpline, ticket=ticket, actor=viewer
+        )
+    except Exception:
+        log.exception("a portal_ticket_panels hook failed on ticket #%s", ticket.number)
+        return []
+    return [
+        {"title": item["title"], "html": Markup(item["html"])}
+        for items in results
+        for item in items or []
+    ]
 
 
 @get("/portal/requests/{number:int}", name="portal-request")

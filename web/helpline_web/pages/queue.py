@@ -33,6 +33,10 @@ async def queue(
     tag: Text = None,
     q: Annotated[str | None, QueryParameter(description="Full-text search")] = None,
     solved_within: Annotated[str | None, QueryParameter(description="Days")] = None,
+    plugin_filters: Annotated[
+        list[str] | None,
+        QueryParameter(name="filter", description="Plugin filters, e.g. sla_breached"),
+    ] = None,
     sort: Text = None,
     per_page: Text = None,
     page_number: Annotated[str | None, QueryParameter(name="page")] = None,
@@ -47,6 +51,7 @@ async def queue(
         "tag": tag,
         "q": q,
         "solved_within": solved_within,
+        "filter": plugin_filters,
         "sort": sort,
         "per_page": per_page,
         "page": page_number,

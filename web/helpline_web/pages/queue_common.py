@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qs, urlencode
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
@@ -34,6 +35,9 @@ SORTABLE = {
     "created_at": "-",
 }
 DEFAULT_SORT = "-updated_at"
+#: What a plugin's sort or filter name looks like (`sla_due`); `queue_render.usable` checks it.
+PLUGIN_NAME = re.compile(r"[a-z][a-z0-9]*_[a-z0-9_]{1,60}")
+MAX_PLUGIN_FILTERS = 5
 #: Query keys that choose tickets (sort and paging only order and cut them).
 FILTER_KEYS = (
     "category",
@@ -79,26 +83,38 @@ class Filters:
     tag: str | None = None
     q: str | None = None
     solved_within: int | None = None
+    #: Plugin filters by name (`filter=sla_breached`, repeatable); all of them must hold.
+    filter: tuple[str, ...] = ()
     sort: str = DEFAULT_SORT
     per_page: int = PER_PAGE_CHOICES[0]
     page: int = 1
 
     @classmethod
-    def parse(cls, query: Mapping[str, str | None]) -> Filters:
-        """Lenient: a bookmark with a bad value still opens, ignoring what it cannot use."""
+    def parse(cls, query: Mapping[str, Any]) -> Filters:
+        """Lenient: a bookmark with a bad value still opens, ignoring what it cannot use.
+
+        `filter` may be a list (a repeated key) or comma-separated names.
+        """
         values: dict[str, Any] = {}
         for key in ("category", "status", "priority", "type", "assignee", "team", "tag", "q"):
             text = (query.get(key) or "").strip()
             if text:
                 values[key] = text[:200]
         values["solved_within"] = _int(query.get("solved_within"), 1, 366)
-        narrowed = any(values.get(k) for k in FILTER_KEYS if k != "category")
+        raw = query.get("filter") or ()
+        names = ",".join([raw] if isinstance(raw, str) else raw).split(",")
+        names = [n.strip() for n in names if PLUGIN_NAME.fullmatch(n.strip())]
+        values["filter"] = tuple(dict.fromkeys(names))[:MAX_PLUGIN_FILTERS]
+        narrowed = bool(values["filter"]) or any(
+            values.get(k) for k in FILTER_KEYS if k != "category"
+        )
         if values.get("category") == "any":
             values["category"] = None if narrowed else "any"  # alone, it must stay in the URL
         elif not narrowed and "category" not in values:
             values["category"] = "unsolved"  # the queue opens on what still needs work
         sort = (query.get("sort") or "").strip()
-        values["sort"] = sort if sort.lstrip("-") in SORTABLE else DEFAULT_SORT
+        known = sort.lstrip("-") in SORTABLE or PLUGIN_NAME.fullmatch(sort.lstrip("-"))
+        values["sort"] = sort if known else DEFAULT_SORT
         per_page = _int(query.get("per_page"), 1, 1000)
         values["per_page"] = per_page if per_page in PER_PAGE_CHOICES else PER_PAGE_CHOICES[0]
         values["page"] = _int(query.get("page"), 1, 10**6) or 1
@@ -106,7 +122,9 @@ class Filters:
 
     @classmethod
     def from_query_string(cls, query: str) -> Filters:
-        return cls.parse(dict(parse_qsl(query.lstrip("?"))))
+        found: dict[str, Any] = {k: v[-1] for k, v in parse_qs(query.lstrip("?")).items()}
+        found["filter"] = parse_qs(query.lstrip("?")).get("filter", [])
+        return cls.parse(found)
 
     def chosen(self) -> list[tuple[str, str]]:
         """The filters as query pairs, without defaults; `[]` is the default queue."""
@@ -115,6 +133,7 @@ class Filters:
             for f in fields(self)
             if f.name in FILTER_KEYS and getattr(self, f.name) is not None
         ]
+        pairs += [("filter", name) for name in self.filter]
         return [] if pairs == [("category", "unsolved")] else pairs
 
     def query(self, **changes: Any) -> str:
@@ -133,14 +152,26 @@ class Filters:
         query = self.query(**changes)
         return "/tickets?" + query if query else "/tickets"
 
-    def sort_url(self, column: str) -> str:
-        """Sort by `column`: first click in its natural direction, the next one reversed."""
+    def sort_url(self, column: str, direction: str | None = None) -> str:
+        """Sort by `column`: first click in its natural direction, the next one reversed.
+
+        `direction` is the natural one of a plugin's sort ("" or "-").
+        """
         current = self.sort.lstrip("-")
         if current == column:
             sort = column if self.sort.startswith("-") else "-" + column
         else:
-            sort = SORTABLE[column] + column
+            sort = (SORTABLE[column] if direction is None else direction) + column
         return self.url(sort=sort, page=1)
+
+    def filter_url(self, name: str) -> str:
+        """This list with plugin filter `name` switched on or off."""
+        chosen = (
+            tuple(n for n in self.filter if n != name)
+            if name in self.filter
+            else (*self.filter, name)
+        )
+        return self.url(filter=chosen, page=1)
 
     def sort_state(self, column: str) -> str:
         """`ascending`, `descending` or `none`, for aria-sort."""
@@ -159,6 +190,7 @@ class Filters:
             "type": self.type,
             "tag": self.tag,
             "q": self.q,
+            "filters": list(self.filter),
             "sort": self.sort,
             "page": self.page,
             "per_page": self.per_page,

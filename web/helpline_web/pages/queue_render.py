@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from litestar import Request
@@ -12,9 +13,10 @@ from markupsafe import Markup
 from helpline.model import Actor
 from helpline.runtime import Helpline
 from helpline.services import tickets
+from helpline.services.ticket_lists import ListOptions, list_options
 from helpline.tables import SavedView
 from helpline_web.context import helpline_of, is_htmx, page
-from helpline_web.pages.queue_common import Filters, builtin_views, choices
+from helpline_web.pages.queue_common import DEFAULT_SORT, SORTABLE, Filters, builtin_views, choices
 
 log = logging.getLogger("helpline.web")
 LIST_TARGET = "queue-list"
@@ -31,8 +33,30 @@ def wants_list_only(request: Request) -> bool:
     )
 
 
+async def usable(
+    helpline: Helpline, viewer: Actor, filters: Filters
+) -> tuple[Filters, ListOptions]:
+    """Filters the viewer may use now: an unknown plugin sort falls back to the default.
+
+    Unknown plugin filters stay (the caller shows nothing rather than more than was asked for).
+    """
+    options = await list_options(helpline, viewer)
+    sort = filters.sort.lstrip("-")
+    if sort not in SORTABLE and sort not in options.sorts:
+        filters = replace(filters, sort=DEFAULT_SORT)
+    return filters, options
+
+
+def unavailable(filters: Filters, options: ListOptions) -> list[str]:
+    """Plugin filters in the URL that no enabled plugin offers this viewer."""
+    return [name for name in filters.filter if name not in options.filters]
+
+
 async def count(helpline: Helpline, viewer: Actor, filters: Filters) -> int:
     """How many tickets the viewer may see under these filters (the total of one list call)."""
+    filters, options = await usable(helpline, viewer, filters)
+    if unavailable(filters, options):
+        return 0
     found = filters.service_filters(viewer, helpline.now())
     found.update(page=1, per_page=1, sort="-updated_at")
     return (await tickets.list_tickets(helpline, viewer, **found))[1]
@@ -90,9 +114,18 @@ async def list_context(
 ) -> dict[str, Any]:
     """What the list region shows: one count query and one page query, then names in bulk."""
     helpline = helpline_of(request)
-    items, total = await tickets.list_tickets(
-        helpline, viewer, **filters.service_filters(viewer, helpline.now())
-    )
+    filters, options = await usable(helpline, viewer, filters)
+    missing = unavailable(filters, options)
+    notice = None
+    if missing:
+        # A saved view or bookmark whose plugin is off (or not for this viewer): show nothing
+        # rather than every ticket the missing filter would have left out.
+        items, total = [], 0
+        notice = {"kind": "warning", "message": f"Filter not available: {', '.join(missing)}."}
+    else:
+        items, total = await tickets.list_tickets(
+            helpline, viewer, **filters.service_filters(viewer, helpline.now())
+        )
     people, teams = await tickets.describe(items)
     pages = max(1, -(-total // filters.per_page))
     first = (filters.page - 1) * filters.per_page + 1 if items else 0
@@ -111,7 +144,9 @@ async def list_context(
         "selected": set(),
         "bulk": {},
         "errors": {},
-        "notice": None,
+        "notice": notice,
+        "list_sorts": list(options.sorts.values()),
+        "list_filters": list(options.filters.values()),
         **await choices(),
     }
     context.update(extra)
