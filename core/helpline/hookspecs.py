@@ -99,6 +99,11 @@ def helpline_started(helpline: Helpline) -> None:
     """The runtime is connected and its registries are built; start background work here."""
 
 
+@hookspec
+def demo_data(helpline: Helpline, seed: int, first_number: int, last_number: int) -> None:
+    """`helpline demo` committed tickets #first_number..#last_number: add the plugin's demo."""
+
+
 # ---------------------------------------------------------------------------------------------
 # UI slots: plain data the web shell renders. `url`s of plugin pages start with `/p/<plugin>/`.
 # ---------------------------------------------------------------------------------------------
