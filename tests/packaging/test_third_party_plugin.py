@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -28,8 +29,9 @@ EXAMPLE = ROOT / "docs" / "examples" / "helpline-greeter"
 
 
 def files(folder: Path) -> dict[str, str]:
+    # The migration's ID is the time the plugin was created: unique across apps, as Piccolo needs.
     return {
-        path.relative_to(folder).as_posix(): path.read_text()
+        path.relative_to(folder).as_posix(): re.sub(r'(?m)^ID = ".*"$', "ID = …", path.read_text())
         for path in sorted(folder.rglob("*"))
         if path.is_file()
         and not any(part.startswith(".") or part == "__pycache__" for part in path.parts[-3:-1])

@@ -1,13 +1,15 @@
 """`helpline plugins new NAME`: a ready plugin package in the shape of Helpline's own plugins.
 
 The files under `plugin/` are templates: `__slug__` in a path and `{{slug}}`, `{{Slug}}`,
-`{{title}}`, `{{dist}}`, `{{api_range}}` and `{{core_version}}` in a file are replaced; the
-`.tmpl` suffix keeps them from being linted or imported as they are.
+`{{title}}`, `{{dist}}`, `{{api_range}}`, `{{core_version}}` and `{{migration_id}}` (the
+creation time) in a file are replaced; the `.tmpl` suffix keeps them from being linted or
+imported as they are.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from helpline import HOOK_API_VERSION, __version__
@@ -49,6 +51,8 @@ def values(slug: str) -> dict[str, str]:
         "{{dist}}": "helpline-" + slug.replace("_", "-"),
         "{{api_range}}": api_range(),
         "{{core_version}}": __version__,
+        # Piccolo migration IDs are timestamps and must not repeat across apps.
+        "{{migration_id}}": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S:%f"),
     }
 
 

@@ -6,7 +6,7 @@ from piccolo.columns.column_types import ForeignKey, Serial, Text, Timestamptz
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-ID = "2026-01-01T00:00:00:000000"
+ID = "2026-11-23T02:19:13:116164"
 VERSION = "1.38.0"
 DESCRIPTION = "the greeter_note table"
 
