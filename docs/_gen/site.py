@@ -1,18 +1,37 @@
-"""MkDocs hook: writes `api-reference.md` from the OpenAPI schema of the app as installed.
+"""MkDocs hooks: pages generated from the code when the site is built.
 
-The schema is built the way `helpline serve` builds it (core, web and every installed plugin),
-so the reference always matches the code: an endpoint added without docs still appears, with
-whatever its docstring and parameter descriptions say.
+- `api-reference.md` from the OpenAPI schema of the app as installed. The schema is built the
+  way `helpline serve` builds it (core, web and every installed plugin), so the reference always
+  matches the code: an endpoint added without docs still appears, with whatever its docstring
+  and parameter descriptions say.
+- `first-party/<slug>.md` from each first-party plugin's README, listed under "Plugins" in the nav.
 """
 
 from __future__ import annotations
 
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.files import File
 
 METHODS = ("get", "post", "put", "patch", "delete")
+ROOT = Path(__file__).parents[2]
+
+
+def plugin_readmes() -> dict[str, Path]:
+    """Slug → README of every plugin in the repository (a sub-plugin's README sits in its
+    package, e.g. `plugins/automation/helpline_automation/webhooks/README.md`)."""
+    found = {path.parent.name: path for path in sorted(ROOT.glob("plugins/*/README.md"))}
+    for path in sorted(ROOT.glob("plugins/*/helpline_*/*/README.md")):
+        found[path.parent.name] = path
+    return dict(sorted(found.items()))
+
+
+def on_config(config: Any) -> Any:
+    pages = [{slug: f"first-party/{slug}.md"} for slug in plugin_readmes()]
+    config["nav"].insert(3, {"Plugins": pages})
+    return config
 
 
 def schema() -> dict[str, Any]:
@@ -73,4 +92,6 @@ def render(spec: dict[str, Any]) -> str:
 
 def on_files(files: Any, config: Any) -> Any:
     files.append(File.generated(config, "api-reference.md", content=render(schema())))
+    for slug, readme in plugin_readmes().items():
+        files.append(File.generated(config, f"first-party/{slug}.md", content=readme.read_text()))
     return files
