@@ -119,6 +119,11 @@ def plugin_enabled(helpline: Helpline, plugin: str) -> None:
     """
 
 
+@hookspec
+def demo_data(helpline: Helpline, seed: int, first_number: int, last_number: int) -> None:
+    """`helpline demo` committed tickets #first_number..#last_number: add the plugin's demo."""
+
+
 # ---------------------------------------------------------------------------------------------
 # UI slots: plain data the web shell renders. `url`s of plugin pages start with `/p/<plugin>/`.
 # ---------------------------------------------------------------------------------------------

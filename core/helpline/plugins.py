@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
+import logging
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, entry_points, packages_distributions, version
 from typing import Any
@@ -12,9 +13,12 @@ from typing import Any
 import pluggy
 
 from helpline import hookspecs
+from helpline.compat import declared_range, incompatibility
 from helpline.errors import SettingsError
 
 ENTRY_POINT_GROUP = "helpline"
+
+log = logging.getLogger("helpline.plugins")
 
 #: The core's own defaults, registered like any plugin so a third party can replace them.
 DEFAULT_PLUGINS: dict[str, str] = {
@@ -58,6 +62,8 @@ def make_plugin_manager(
     """
     pm = pluggy.PluginManager("helpline")
     pm.add_hookspecs(hookspecs)
+    #: Plugins not loaded because they declare a hook API range excluding this core: name → why.
+    pm.helpline_refused = {}  # type: ignore[attr-defined]
     allowed = set(allow) if allow is not None else None
     blocked = set(disable)
     if refused := sorted(blocked & ESSENTIAL_PLUGINS):
@@ -86,7 +92,12 @@ def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
     A plugin offers hooks by naming a module or class of `@helpline.hookspec` functions in its
     `helpline_hookspecs` attribute. Other plugins implement them with
     `@hookimpl(optionalhook=True)`, so they still load when the offering plugin is absent.
+    A plugin whose declared hook API range (`helpline_api`) excludes this core is left out.
     """
+    if (problem := incompatibility(plugin)) is not None:
+        log.warning("plugin %s is not loaded: it %s", name, problem)
+        pm.helpline_refused[name] = problem  # type: ignore[attr-defined]
+        return
     if (specs := getattr(plugin, "helpline_hookspecs", None)) is not None:
         pm.add_hookspecs(specs)
     pm.register(plugin, name=name)
@@ -121,9 +132,10 @@ def plugin_version(
 
 
 def describe_plugins(
-    pm: pluggy.PluginManager, disabled: Iterable[str] = ()
+    pm: pluggy.PluginManager, disabled: Iterable[str] = (), helpline: Any = None
 ) -> list[dict[str, Any]]:
-    """Name, version, enabled state and implemented hooks of each registered plugin."""
+    """What each registered plugin is and adds: version, state, hooks, hook API range,
+    permissions, page and API routes, and database tables. Refused plugins are listed too."""
     disabled = set(disabled)
     distributions = packages_distributions()
     described = []
@@ -139,6 +151,56 @@ def describe_plugins(
                 "essential": name in ESSENTIAL_PLUGINS,
                 "builtin": name in DEFAULT_PLUGINS,
                 "hooks": hooks,
+                "api": declared_range(plugin) or "",
+                "permissions": _permissions(pm, name),
+                "routes": _routes(pm, name, helpline, "register_routes", f"/p/{name}"),
+                "api_routes": _routes(pm, name, helpline, "register_api_routes", f"/api/v1/{name}"),
+                "tables": plugin_tables(plugin),
+                "problem": "" if declared_range(plugin) else "declares no hook API range",
             }
         )
+    for name, problem in sorted(getattr(pm, "helpline_refused", {}).items()):
+        described.append(
+            {"name": name, "version": "", "enabled": False, "essential": False,
+             "builtin": False, "hooks": [], "api": "", "permissions": [], "routes": [],
+             "api_routes": [], "tables": [], "problem": f"not loaded: it {problem}"}
+        )  # fmt: skip
     return described
+
+
+def _impl(pm: pluggy.PluginManager, hook: str, name: str) -> Any:
+    for impl in getattr(pm.hook, hook).get_hookimpls():
+        if impl.plugin_name == name:
+            return impl
+    return None
+
+
+def _permissions(pm: pluggy.PluginManager, name: str) -> list[str]:
+    impl = _impl(pm, "register_permissions", name)
+    return sorted(p.code for p in impl.function() or []) if impl else []
+
+
+def _routes(
+    pm: pluggy.PluginManager, name: str, helpline: Any, hook: str, prefix: str
+) -> list[str]:
+    impl = _impl(pm, hook, name)
+    if impl is None:
+        return []
+    handlers = impl.function(**{arg: helpline for arg in impl.argnames}) or []
+    paths = set()
+    for handler in handlers:
+        for path in getattr(handler, "paths", ()) or ():
+            paths.add(prefix + ("" if path == "/" else path))
+    return sorted(paths)
+
+
+def plugin_tables(plugin: object) -> list[str]:
+    """Database tables of a plugin's Piccolo app (`<package>.piccolo_app`), if it has one."""
+    module = plugin.__name__ if inspect.ismodule(plugin) else type(plugin).__module__
+    try:
+        if importlib.util.find_spec(f"{module}.piccolo_app") is None:
+            return []
+    except (ModuleNotFoundError, ValueError):
+        return []
+    app = importlib.import_module(f"{module}.piccolo_app").APP_CONFIG
+    return sorted(table._meta.tablename for table in app.table_classes)

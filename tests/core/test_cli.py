@@ -296,8 +296,36 @@ def test_plugins_list_shows_a_plugin_an_admin_switched_off_as_disabled(ready: De
 def test_plugins_list_works_before_init_and_as_a_table(desk: Desk) -> None:
     done = desk.run("plugins", "list")
 
-    assert done.stdout.splitlines()[0].split() == ["NAME", "VERSION", "ENABLED", "HOOKS"]
+    assert done.stdout.splitlines()[0].split() == ["NAME", "VERSION", "ENABLED", "API", "HOOKS"]
     assert "core.values" in done.stdout
+    assert "hook API 1.0" in done.stdout
+
+
+@pytest.mark.sqlite_only
+def test_plugins_list_verbose_shows_what_each_plugin_adds(desk: Desk) -> None:
+    done = desk.run("plugins", "list", "--verbose", HELPLINE_PLUGINS="sla")
+
+    sla = done.stdout.split("\nsla\n", 1)[1]
+    assert "permissions: sla.manage" in sla
+    assert "/p/sla/calendars" in sla and "/api/v1/sla/calendars" in sla
+    assert "tables: sla_calendar" in sla
+
+
+@pytest.mark.sqlite_only
+def test_plugins_new_writes_a_package_and_refuses_a_bad_name(desk: Desk, tmp_path: Path) -> None:
+    done = desk.run("plugins", "new", "greeter", "--dir", str(tmp_path))
+
+    package = tmp_path / "helpline-greeter"
+    assert f"Created {package}" in done.stdout
+    assert 'greeter = "helpline_greeter"' in (package / "pyproject.toml").read_text()
+    refused = desk.run("plugins", "new", "Bad Name", "--dir", str(tmp_path), status=1)
+    assert "is not a plugin name" in refused.stderr
+
+
+@pytest.mark.sqlite_only
+def test_plugins_uninstall_refuses_unknown_plugins(desk: Desk) -> None:
+    done = desk.run("plugins", "uninstall", "no-such-plugin", status=1)
+    assert "no installed plugin named 'no-such-plugin'" in done.stderr
 
 
 @hookimpl

@@ -221,6 +221,16 @@ class Spy:
         number = ticket.number if ticket else None
         self.events.append(("survey_answered", number, customer.id, kind, score, comment, answers))
 
+    @hookimpl
+    async def demo_data(self, helpline, seed, first_number, last_number):
+        count = await db.fetchval(
+            helpline.engine,
+            "SELECT count(*) FROM ticket WHERE number BETWEEN {} AND {}",
+            first_number,
+            last_number,
+        )
+        self.events.append(("demo_data", seed, first_number, last_number, count))
+
     def seen(self, kind: str) -> list[tuple[Any, ...]]:
         return [event for event in self.events if event[0] == kind]
 
@@ -335,6 +345,18 @@ async def test_hook_register_settings(helpline):
 
 async def test_hook_helpline_started(helpline, spy):
     assert spy.started == [(helpline, True, True)], "called once, started, registries built"
+
+
+async def test_hook_demo_data(helpline, spy):
+    from helpline.cli.demo import generate
+
+    stats = await generate(helpline, 7, seed=11)
+
+    first, last = stats["first_number"], stats["last_number"]
+    assert last - first == 6
+    assert spy.seen("demo_data") == [("demo_data", 11, first, last, 7)], (
+        "called once, after the demo tickets are committed and visible"
+    )
 
 
 # -- UI slots ----------------------------------------------------------------------------------

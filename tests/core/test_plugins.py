@@ -17,6 +17,7 @@ from helpline.plugins import (
     installed_plugins,
     make_plugin_manager,
 )
+from helpline.registry import Permission
 from helpline.runtime import Helpline
 from helpline.settings import Settings
 
@@ -469,3 +470,84 @@ class TestOverridingDefaults:
     async def test_plugin_replaces_a_default_permission(self, helpline):
         merge = helpline.permissions["tickets.merge"]
         assert (merge.label, merge.plugin) == ("Merge duplicate tickets", "relabel")
+
+
+# -- hook API compatibility --------------------------------------------------------------------
+
+
+class TestHookApiCompatibility:
+    """Plugins declare the hook API range they support; the host refuses the others."""
+
+    @staticmethod
+    def plugin(api: str | None) -> object:
+        class Plugin:
+            @hookimpl
+            def register_permissions(self):
+                return [Permission("future.view", "See the future")]
+
+        plugin = Plugin()
+        if api is not None:
+            plugin.helpline_api = api  # type: ignore[attr-defined]
+        return plugin
+
+    def test_a_plugin_built_for_this_hook_api_loads(self):
+        pm = make_plugin_manager([], extra=[("fits", self.plugin(">=1.0,<2"))])
+        assert pm.get_plugin("fits") is not None
+        (fits,) = [p for p in describe_plugins(pm) if p["name"] == "fits"]
+        assert fits["api"] == ">=1.0,<2" and fits["problem"] == ""
+
+    def test_a_plugin_built_for_another_major_version_is_refused_and_listed(self, caplog):
+        pm = make_plugin_manager([], extra=[("future", self.plugin(">=2.0,<3"))])
+
+        assert pm.get_plugin("future") is None, "its hooks are never called"
+        (future,) = [p for p in describe_plugins(pm) if p["name"] == "future"]
+        assert future["enabled"] is False
+        assert (
+            future["problem"] == "not loaded: it supports hook API >=2.0,<3; this core provides 1.0"
+        )
+        assert "plugin future is not loaded" in caplog.text
+
+    def test_an_unreadable_range_is_refused_with_a_reason(self):
+        pm = make_plugin_manager([], extra=[("typo", self.plugin("greater than one"))])
+        assert pm.get_plugin("typo") is None
+        assert "unreadable hook API range" in pm.helpline_refused["typo"]
+
+    def test_a_plugin_that_declares_no_range_loads_with_a_warning_in_the_list(self):
+        pm = make_plugin_manager([], extra=[("vague", self.plugin(None))])
+        (vague,) = [p for p in describe_plugins(pm) if p["name"] == "vague"]
+        assert vague["enabled"] and vague["problem"] == "declares no hook API range"
+
+    def test_a_renamed_hook_argument_warns_plugins_that_still_use_the_old_name(self):
+        from helpline.compat import HelplineDeprecationWarning, renamed
+
+        class Specs:
+            @hookspec(warn_on_impl_args={"ticket_no": renamed("ticket_no", "number", "2.0")})
+            def ticket_printed(self, number, ticket_no):
+                """`ticket_no` is the old name of `number`, passed too until hook API 2.0."""
+
+        class Offers:
+            helpline_hookspecs = Specs
+
+        class OldStyle:
+            @hookimpl(optionalhook=True)
+            def ticket_printed(self, ticket_no):
+                return ticket_no
+
+        class NewStyle:
+            @hookimpl(optionalhook=True)
+            def ticket_printed(self, number):
+                return number
+
+        with pytest.warns(HelplineDeprecationWarning, match="use `number`"):
+            pm = make_plugin_manager([], extra=[("offers", Offers()), ("old", OldStyle())])
+        assert pm.hook.ticket_printed(number=7, ticket_no=7) == [7], "the old name still works"
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            make_plugin_manager([], extra=[("offers", Offers()), ("new", NewStyle())])
+
+    def test_every_first_party_plugin_declares_a_range_that_fits_this_core(self):
+        for name, plugin in make_plugin_manager().list_name_plugin():
+            assert getattr(plugin, "helpline_api", None), f"{name} declares no hook API range"
+        assert not make_plugin_manager().helpline_refused

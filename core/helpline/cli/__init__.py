@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 from helpline.cli.base import CliState, HelplineGroup, pass_state
-from helpline.cli.commands import init, migrate, plugins, tokens, users, worker
+from helpline.cli.commands import init, migrate, tokens, users, worker
 from helpline.cli.demo import demo
+from helpline.cli.plugin_commands import plugins
 from helpline.cli.quickstart import quickstart
 from helpline.cli.serve import serve
 

@@ -1,33 +1,25 @@
-"""Installing and administering a desk: init, migrate, users, tokens, plugins, worker."""
+"""Installing and administering a desk: init, migrate, users, tokens, worker."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import logging
 import signal
-from importlib.metadata import entry_points
 from typing import Any
 
 import click
-import pluggy
 
-from helpline import __version__, jobs
+from helpline import jobs
 from helpline.cli.base import (
     CliState,
     applied_migrations,
     display_url,
     pass_state,
-    plugin_manager,
 )
 from helpline.errors import Invalid
-from helpline.plugins import DEFAULT_PLUGINS, describe_plugins
-from helpline.plugins import ENTRY_POINT_GROUP as GROUP
 from helpline.runtime import Helpline
 from helpline.services import setup
 from helpline.services import users as user_service
-from helpline.settings import Settings
 from helpline.tables import Role
 
 
@@ -145,65 +137,6 @@ def create_token(state: CliState, email: str, name: str) -> None:
         return await user_service.create_token(helpline, user_id, name=name)
 
     click.echo(state.run(work))
-
-
-# -- plugins -------------------------------------------------------------------------------------
-
-
-@click.group()
-def plugins() -> None:
-    """Inspect plugins."""
-
-
-@plugins.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@pass_state
-def list_plugins(state: CliState, as_json: bool) -> None:
-    """Each plugin's name, version, enabled state and the hooks it implements."""
-    settings = state.settings
-    pm = plugin_manager(settings)
-    described = describe_plugins(pm, asyncio.run(_runtime_disabled(settings, pm)))
-    loaded = {p["name"] for p in described}
-    # Installed but kept out at start (plugins / disable_plugins settings): listed as disabled.
-    versions = {name: __version__ for name in DEFAULT_PLUGINS}
-    versions |= {ep.name: ep.dist.version if ep.dist else "" for ep in entry_points(group=GROUP)}
-    for name, version in versions.items():
-        if name not in loaded:
-            builtin = name in DEFAULT_PLUGINS
-            described.append(
-                {"name": name, "version": version, "enabled": False, "essential": False,
-                 "builtin": builtin, "hooks": []}
-            )  # fmt: skip
-    described.sort(key=lambda p: p["name"])
-    if as_json:
-        click.echo(json.dumps(described, indent=2))
-        return
-    rows = [("NAME", "VERSION", "ENABLED", "HOOKS")] + [
-        (p["name"], p["version"], "yes" if p["enabled"] else "no", ", ".join(p["hooks"]))
-        for p in described
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    for name, version, enabled, hooks in rows:
-        line = f"{name:<{widths[0]}}  {version:<{widths[1]}}  {enabled:<{widths[2]}}  {hooks}"
-        click.echo(line.rstrip())
-
-
-async def _runtime_disabled(settings: Settings, pm: pluggy.PluginManager) -> set[str]:
-    """Plugins an admin switched off, when the database is reachable and migrated; else none."""
-    try:
-        helpline = Helpline(settings, pm=pm)
-    except Exception:  # no database yet: every loaded plugin counts as enabled
-        return set()
-    try:
-        await helpline.start()
-    except Exception:
-        with contextlib.suppress(Exception):
-            await helpline.stop()
-        return set()
-    try:
-        return set(helpline.disabled)
-    finally:
-        await helpline.stop()
 
 
 # -- worker --------------------------------------------------------------------------------------

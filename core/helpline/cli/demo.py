@@ -57,6 +57,15 @@ async def generate(
     except BaseException:
         await writer.rollback()
         raise
+    # The core's rows are written raw, so no event hook saw them: plugins add their own demo
+    # data (an SLA policy and its clocks, articles, rules…) now, through their services.
+    await helpline.hook(
+        "demo_data",
+        helpline=helpline,
+        seed=seed,
+        first_number=stats["first_number"],
+        last_number=stats["last_number"],
+    )
     seconds = time.perf_counter() - started
     rows = sum(v for k, v in stats.items() if k in _COUNTED)
     return {

@@ -3,6 +3,9 @@
 from helpline import hookimpl
 from helpline.registry import Permission
 
+#: Hook API versions these defaults implement (they ship with the core).
+helpline_api = ">=1.0,<2"
+
 CORE_PERMISSIONS = [
     Permission("tickets.view_all", "See every ticket"),
     Permission(

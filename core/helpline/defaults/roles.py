@@ -3,6 +3,9 @@
 from helpline import hookimpl
 from helpline.registry import RoleSpec
 
+#: Hook API versions these defaults implement (they ship with the core).
+helpline_api = ">=1.0,<2"
+
 AGENT = (
     "tickets.view_team",
     "tickets.view_internal",

@@ -14,6 +14,9 @@ from helpline import hookimpl
 from helpline.registry import Permission
 from helpline_email.settings import EmailSettings
 
+#: Hook API versions this plugin supports (docs/compatibility.md).
+helpline_api = ">=1.0,<2"
+
 
 @hookimpl
 def register_permissions() -> list[Permission]:

@@ -10,6 +10,9 @@ from helpline.registry import Permission
 from helpline.runtime import Helpline
 from helpline_sla.events import message_added, ticket_created, ticket_merged, ticket_updated
 
+#: Hook API versions this plugin supports (docs/compatibility.md).
+helpline_api = ">=1.0,<2"
+
 __all__ = ["message_added", "ticket_created", "ticket_merged", "ticket_updated"]
 
 MANAGE = "sla.manage"
