@@ -75,7 +75,8 @@ async def measure(
     elapsed = time.perf_counter() - started
     print(
         f"{name:<28} {len(latencies):>7} req {len(latencies) / elapsed:>8.0f} req/s "
-        f"p50 {percentile(latencies, 0.5) * 1000:>7.1f} ms  p95 {percentile(latencies, 0.95) * 1000:>7.1f} ms"
+        f"p50 {percentile(latencies, 0.5) * 1000:>7.1f} ms  "
+        f"p95 {percentile(latencies, 0.95) * 1000:>7.1f} ms"
         + (f"  errors {errors}" if errors else "")
     )
 
@@ -121,13 +122,15 @@ async def drive(base: str, token: str, max_number: int, seconds: float, concurre
                 response.raise_for_status()
                 latencies.append(time.perf_counter() - start)
         print(
-            f"{'search (' + str(len(latencies)) + ' queries)':<28} p50 {statistics.median(latencies) * 1000:.1f} ms"
+            f"{'search (' + str(len(latencies)) + ' queries)':<28} "
+            f"p50 {statistics.median(latencies) * 1000:.1f} ms"
             f"  p95 {percentile(latencies, 0.95) * 1000:.1f} ms"
         )
         start = time.perf_counter()
         response = await client.get("/api/v1/tickets", params={"q": "invoice"})
         print(
-            f"{'list filtered by q':<28} {(time.perf_counter() - start) * 1000:.1f} ms ({response.json()['total']} matches)"
+            f"{'list filtered by q':<28} {(time.perf_counter() - start) * 1000:.1f} ms "
+            f"({response.json()['total']} matches)"
         )
     await drive_pages(base, max_number, seconds, concurrency)
 
@@ -222,7 +225,8 @@ def main() -> None:
             start = time.perf_counter()
             cli(data_dir, env, "demo", "--tickets", str(args.tickets))
             print(
-                f"backend {args.backend}: seeded {args.tickets} tickets in {time.perf_counter() - start:.1f} s"
+                f"backend {args.backend}: seeded {args.tickets} tickets "
+                f"in {time.perf_counter() - start:.1f} s"
             )
             token = cli(
                 data_dir, env, "tokens", "create", "--user", "admin@example.com"

@@ -103,7 +103,8 @@ async def search_tickets(
             "SELECT rowid AS id, 2 * bm25(ticket_fts) AS score FROM ticket_fts "
             "WHERE ticket_fts MATCH {} "
             "UNION ALL SELECT m.ticket, bm25(message_fts) FROM message_fts "
-            f"JOIN message m ON m.id = message_fts.rowid WHERE message_fts MATCH {{}} AND m.kind IN ({kinds})"
+            "JOIN message m ON m.id = message_fts.rowid "
+            f"WHERE message_fts MATCH {{}} AND m.kind IN ({kinds})"
         )
         args = [query, query]
         best = "min(hit.score) ASC"

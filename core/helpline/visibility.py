@@ -1,4 +1,4 @@
-"""The one place that decides what an actor may see. Every list, search, export and report uses it."""
+"""The one place deciding what an actor may see; every list, search, export and report uses it."""
 
 from __future__ import annotations
 

@@ -485,7 +485,10 @@ def test_worker_once_runs_a_due_job_and_retries_an_unknown_kind_later(ready: Des
     done = ready.run("worker", "--once")
 
     assert "Ran 1 job." in done.stdout
-    [(status, attempts, error)] = ready.query("SELECT status, attempts, last_error FROM job")
+    # Plugins may keep housekeeping jobs of their own queued (not due yet): look at this one.
+    [(status, attempts, error)] = ready.query(
+        "SELECT status, attempts, last_error FROM job WHERE kind = 'nobody.handles_this'"
+    )
     assert (status, attempts) == ("queued", 1)
     assert "nobody.handles_this" in error
 

@@ -1,4 +1,4 @@
-"""One Jinja environment: core templates, plus each plugin's `templates/` under a `<slug>:` prefix."""
+"""One Jinja environment: core templates and each plugin's `templates/` under a `<slug>:` prefix."""
 
 from __future__ import annotations
 

@@ -140,13 +140,21 @@ class HelplineGroup(click.Group):
     for commands honours only HELPLINE_PLUGINS and HELPLINE_DISABLE_PLUGINS.
     """
 
-    _plugin_commands_loaded = False
+    #: The plugin selection (HELPLINE_PLUGINS, HELPLINE_DISABLE_PLUGINS) commands were loaded
+    #: for, and the built-in commands; a different selection (one process invoking the group
+    #: several times, as tests do) reloads the plugins' commands.
+    _loaded_for: tuple[str | None, str | None] | None = None
+    _builtin: dict[str, click.Command] | None = None
 
     def _load_plugin_commands(self) -> None:
-        if self._plugin_commands_loaded:
+        selection = (os.environ.get("HELPLINE_PLUGINS"), os.environ.get("HELPLINE_DISABLE_PLUGINS"))
+        if self._loaded_for == selection:
             return
-        self._plugin_commands_loaded = True
-        builtin = dict(self.commands)
+        if self._builtin is None:
+            self._builtin = dict(self.commands)
+        self._loaded_for = selection
+        builtin = self._builtin
+        self.commands = dict(builtin)
         try:
             pm = make_plugin_manager(
                 _env_list("HELPLINE_PLUGINS"), _env_list("HELPLINE_DISABLE_PLUGINS") or ()

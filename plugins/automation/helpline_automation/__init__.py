@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 
 from helpline import hookimpl
 from helpline.model import Actor, Ticket
-from helpline.registry import Permission
+from helpline.registry import Permission, RoleSpec
 from helpline.runtime import Helpline
 from helpline_automation import hookspecs as helpline_hookspecs
 from helpline_automation.events import (
@@ -22,6 +22,9 @@ from helpline_automation.events import (
 )
 from helpline_automation.store import APPLY, MANAGE
 
+#: Hook API versions this plugin supports (docs/compatibility.md).
+helpline_api = ">=1.0,<2"
+
 __all__ = [
     "helpline_hookspecs",
     "message_added",
@@ -32,6 +35,17 @@ __all__ = [
     "ticket_created",
     "ticket_updated",
 ]
+
+
+@hookimpl
+def register_roles() -> list[RoleSpec]:
+    # Combined with the built-in roles of the same name when a desk is installed: agents and
+    # managers apply macros; rules change the whole desk, so writing them stays with admins.
+    # On a desk older than the plugin, admins grant the codes in the role editor.
+    return [
+        RoleSpec("agent", "Agent", (APPLY,)),
+        RoleSpec("manager", "Manager", (APPLY,)),
+    ]
 
 
 @hookimpl

@@ -10,6 +10,9 @@ from helpline.registry import Permission, RoleSpec
 from helpline.runtime import Helpline
 from helpline_kb.access import MANAGE_CATEGORIES, PUBLISH, WRITE, KbSettings
 
+#: Hook API versions this plugin supports (docs/compatibility.md).
+helpline_api = ">=1.0,<2"
+
 
 @hookimpl
 def register_permissions() -> list[Permission]:

@@ -9,6 +9,9 @@ from helpline.model import Actor, Ticket
 from helpline.registry import Permission
 from helpline.runtime import Helpline
 
+#: Hook API versions this plugin supports (docs/compatibility.md).
+helpline_api = ">=1.0,<2"
+
 MANAGE = "phone.manage"
 
 

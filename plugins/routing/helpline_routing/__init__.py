@@ -7,9 +7,12 @@ from typing import Any
 
 from helpline import hookimpl
 from helpline.model import Actor, Ticket
-from helpline.registry import Permission
+from helpline.registry import Permission, RoleSpec
 from helpline.runtime import Helpline
 from helpline_routing import hookspecs as helpline_hookspecs
+
+#: Hook API versions this plugin supports (docs/compatibility.md).
+helpline_api = ">=1.0,<2"
 
 __all__ = ["helpline_hookspecs"]
 
@@ -19,6 +22,13 @@ MANAGE = "routing.manage"
 def sees_load(actor: Actor) -> bool:
     """Managers' view of every agent's load: routing managers and those who see every ticket."""
     return actor.staff and (actor.can(MANAGE) or actor.can("tickets.view_all"))
+
+
+@hookimpl
+def register_roles() -> list[RoleSpec]:
+    # Combined with the built-in role of the same name when a desk is installed; on a desk that
+    # existed before the plugin, admins grant the code in the role editor.
+    return [RoleSpec("manager", "Manager", (MANAGE,))]
 
 
 @hookimpl

@@ -11,6 +11,9 @@ from helpline.runtime import Helpline
 from helpline_surveys.config import SurveySettings
 from helpline_surveys.triggers import ticket_created, ticket_merged, ticket_updated
 
+#: Hook API versions this plugin supports (docs/compatibility.md).
+helpline_api = ">=1.0,<2"
+
 __all__ = ["ticket_created", "ticket_merged", "ticket_updated"]
 
 MANAGE = "surveys.manage"

@@ -77,3 +77,15 @@ async def macro_agent(helpline, factory, admin):
         permissions=[*AGENT, "automation.apply_macros"],
     )
     return await factory.user("macro-agent")
+
+
+@pytest.fixture
+async def plain_agent(helpline, factory, admin):
+    """An agent whose role may not apply macros (the built-in agent role may, on a new desk)."""
+    from helpline.defaults.roles import AGENT
+    from helpline.services import roles
+
+    await roles.create_role(
+        helpline, admin, name="plain-agent", label="Agent without macros", permissions=[*AGENT]
+    )
+    return await factory.user("plain-agent")

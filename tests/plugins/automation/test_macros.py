@@ -56,12 +56,12 @@ async def test_a_macro_runs_its_actions_as_the_agent_with_the_macro_in_history(
 
 
 async def test_an_agent_without_the_permission_cannot_apply_macros(
-    helpline, factory, make_macro, agent
+    helpline, factory, make_macro, plain_agent
 ):
     macro = await make_macro("M", reply="x")
     ticket = await factory.ticket()
     with pytest.raises(Forbidden):
-        await macros.apply(helpline, agent, macro["id"], [ticket.number])
+        await macros.apply(helpline, plain_agent, macro["id"], [ticket.number])
 
 
 async def test_bulk_apply_reports_each_ticket_and_skips_what_the_agent_cannot_see(
@@ -96,7 +96,7 @@ async def test_bulk_apply_without_tickets_shows_the_error_next_to_the_field(
 
 
 async def test_the_ticket_page_offers_macros_and_applies_one(
-    helpline, factory, make_macro, macro_agent, agent, signin
+    helpline, factory, make_macro, macro_agent, plain_agent, signin
 ):
     macro = await make_macro(
         "Close politely",
@@ -118,9 +118,9 @@ async def test_the_ticket_page_offers_macros_and_applies_one(
     assert done.headers.get("hx-redirect") == f"/tickets/{ticket.number}"
     stored = await tickets.get_ticket(helpline, tickets.SYSTEM, ticket.number)
     assert stored.status_category == "solved"
-    plain_agent = await signin(agent)
-    assert "/p/automation/tickets/" not in (await plain_agent.get(f"/tickets/{ticket.number}")).text
-    refused = await plain_agent.post(
+    without = await signin(plain_agent)
+    assert "/p/automation/tickets/" not in (await without.get(f"/tickets/{ticket.number}")).text
+    refused = await without.post(
         f"/p/automation/tickets/{ticket.number}/apply", data={"macro": str(macro["id"])}
     )
     assert refused.status_code == 403

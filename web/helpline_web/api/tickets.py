@@ -244,7 +244,7 @@ class TicketController(Controller):
         number: NumberPath,
         data: JSONBody[TicketPatch],
     ) -> TicketOut:
-        """Change fields; send the version you read. Stale: 409. Not allowed: 403. Bad value: 422."""
+        """Change fields; send the version you read. Stale: 409, forbidden: 403, bad value: 422."""
         fields: dict[str, Any] = {}
         for name in ("subject", "status", "priority", "type", "tags", "custom_fields"):
             if (value := getattr(data, name)) is not UNSET:

@@ -20,6 +20,9 @@ from helpline_automation.webhooks.events import (
 )
 from helpline_automation.webhooks.settings import WebhookSettings
 
+#: Hook API versions this plugin supports (docs/compatibility.md).
+helpline_api = ">=1.0,<2"
+
 __all__ = [
     "message_added",
     "sla_breached",
