@@ -30,6 +30,13 @@ def register_permissions() -> list[Permission]:
 
 
 @hookimpl
+async def demo_data(helpline: Helpline) -> None:
+    from helpline_sla import demo
+
+    await demo.load(helpline)
+
+
+@hookimpl
 def register_job_handlers() -> dict[str, Any]:
     from helpline_sla import escalate, persist, timers
 

@@ -8,8 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-
-ORIGIN = "http://shop.example"
+from chat_helpers import ORIGIN
 
 
 @pytest.fixture
@@ -106,11 +105,3 @@ async def sockets() -> AsyncIterator[Any]:
     yield open_one
     for ws in opened:
         await ws.close()
-
-
-def ws_url(base: str, path: str) -> str:
-    return base.replace("http://", "ws://", 1) + path
-
-
-def cookie_header(web: Any) -> str:
-    return "; ".join(f"{name}={value}" for name, value in web.cookies.items())

@@ -4,10 +4,10 @@ to a different web process; only PostgreSQL LISTEN/NOTIFY links the two."""
 from __future__ import annotations
 
 import pytest
+from chat_servers import host_page, web_processes
 
 from helpline.services.users import set_password
 from helpline_chat import widgets
-from tests.plugins.chat.servers import host_page, web_processes
 
 PASSWORD = "correct-horse-battery"
 

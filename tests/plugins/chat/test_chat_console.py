@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from chat_helpers import cookie_header, ws_url
 from websockets.exceptions import InvalidStatus
 
 from helpline.services import messages, tickets, users
 from helpline_chat import sessions
-from tests.plugins.chat.conftest import cookie_header, ws_url
 
 
 async def console(sockets, live_server, signin, actor):

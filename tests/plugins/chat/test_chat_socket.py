@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from chat_helpers import ORIGIN, ws_url
 from websockets.exceptions import InvalidStatus
 
 from helpline.services import messages, tickets, users
 from helpline_chat import sessions
-from tests.plugins.chat.conftest import ORIGIN, ws_url
 
 
 async def visitor_socket(sockets, live_server, widget, token, seq=0, origin=ORIGIN):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+from chat_helpers import ORIGIN, ws_url
+
 from helpline.services import messages, tickets, users
 from helpline_chat import sessions
-from tests.plugins.chat.conftest import ORIGIN, ws_url
 
 
 async def test_the_widget_script_carries_the_widgets_look_with_nothing_able_to_break_out(
