@@ -22,7 +22,7 @@ async def test_an_admin_creates_a_role_and_the_user_given_it_can_read_the_audit_
     page = await open_page(admin)
     await page.goto(f"{live_server}/admin/roles")
     await page.get_by_role("link", name="New role").click()
-    await page.get_by_label("Name").fill("auditor")
+    await page.get_by_role("textbox", name=re.compile(r"^Name")).fill("auditor")
     await page.get_by_label("Label").fill("Auditor")
     await page.get_by_label("Agents (staff)").check()
     await page.get_by_role("checkbox", name=re.compile("See team tickets")).check()

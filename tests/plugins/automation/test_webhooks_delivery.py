@@ -270,9 +270,11 @@ async def test_old_finished_deliveries_are_pruned_daily_and_pending_ones_kept(
     from helpline_automation.webhooks import prune
 
     clock.freeze()
-    await prune.plan(helpline)  # what every process does at start; queued once only
+    await prune.plan(helpline)  # what every process does at start: no webhook, nothing to prune
+    assert await jobs.list_jobs(helpline, status="queued", kind=prune.PRUNE) == []
+    sub = await subscribe(helpline, admin, receiver.url)  # the first webhook plans the prune
+    await prune.plan(helpline)
     assert len(await jobs.list_jobs(helpline, status="queued", kind=prune.PRUNE)) == 1
-    sub = await subscribe(helpline, admin, receiver.url)
     await factory.ticket()
     await run_jobs()
     receiver.answer(500)

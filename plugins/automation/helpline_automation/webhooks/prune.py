@@ -27,16 +27,22 @@ async def prune(helpline: Helpline, days: int | None = None) -> int:
 
 
 async def plan(helpline: Helpline) -> None:
-    """Queue the daily prune unless one is waiting (every process calls this at start)."""
+    """Queue the daily prune unless one is waiting or there is no webhook (so nothing to prune).
+
+    Every process calls this at start, and creating a webhook calls it too.
+    """
     try:
         waiting = await db.fetch(
             helpline.engine,
             "SELECT 1 AS x FROM job WHERE key = {} AND status IN ('queued', 'running')",
             KEY,
         )
+        any_webhook = await db.fetch(
+            helpline.engine, "SELECT 1 AS x FROM webhooks_subscription LIMIT 1"
+        )
     except Exception:  # tables not migrated yet (`helpline init` runs next)
         return
-    if not waiting:
+    if any_webhook and not waiting:
         await jobs.enqueue(helpline, PRUNE, {}, run_at=helpline.now() + timedelta(hours=1), key=KEY)
 
 

@@ -9,7 +9,7 @@ from helpline.errors import Forbidden, Invalid, NotFound
 from helpline.model import Actor
 from helpline.runtime import Helpline
 from helpline.services import audit
-from helpline_automation.webhooks import queue, targets
+from helpline_automation.webhooks import prune, queue, targets
 from helpline_automation.webhooks.specs import EVENTS, Subscription, SubscriptionIn
 from helpline_automation.webhooks.tables import WebhookSubscription as Row
 
@@ -110,6 +110,7 @@ async def create(helpline: Helpline, actor: Actor, data: SubscriptionIn) -> Subs
             Row(**values, created_at=now, updated_at=now)  # type: ignore[arg-type]
         ).returning(Row.id)
         await audit.record(helpline, actor, "webhooks.create", values["name"], {"url": data.url})
+        await prune.plan(helpline)  # the first webhook starts the daily clean-up of its log
     return await get(helpline, rows[0]["id"])
 
 
