@@ -160,12 +160,26 @@ def describe_plugins(
             }
         )
     for name, problem in sorted(getattr(pm, "helpline_refused", {}).items()):
-        described.append(
-            {"name": name, "version": "", "enabled": False, "essential": False,
-             "builtin": False, "hooks": [], "api": "", "permissions": [], "routes": [],
-             "api_routes": [], "tables": [], "problem": f"not loaded: it {problem}"}
-        )  # fmt: skip
+        described.append(not_loaded(name, problem=f"not loaded: it {problem}"))
     return described
+
+
+def not_loaded(name: str, version: str = "", problem: str = "") -> dict[str, Any]:
+    """The description of a plugin that is installed but not loaded: it adds nothing."""
+    return {
+        "name": name,
+        "version": version,
+        "enabled": False,
+        "essential": False,
+        "builtin": name in DEFAULT_PLUGINS,
+        "hooks": [],
+        "api": "",
+        "permissions": [],
+        "routes": [],
+        "api_routes": [],
+        "tables": [],
+        "problem": problem,
+    }
 
 
 def _impl(pm: pluggy.PluginManager, hook: str, name: str) -> Any:

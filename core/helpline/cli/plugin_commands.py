@@ -17,7 +17,7 @@ import pluggy
 
 from helpline import HOOK_API_VERSION, __version__
 from helpline.cli.base import CliState, pass_state, plugin_manager
-from helpline.plugins import DEFAULT_PLUGINS, describe_plugins
+from helpline.plugins import DEFAULT_PLUGINS, describe_plugins, not_loaded
 from helpline.plugins import ENTRY_POINT_GROUP as GROUP
 from helpline.runtime import Helpline
 from helpline.scaffold import ScaffoldError, create_plugin
@@ -79,11 +79,7 @@ async def _describe(settings: Settings) -> list[dict[str, Any]]:
     versions |= {ep.name: ep.dist.version if ep.dist else "" for ep in entry_points(group=GROUP)}
     for name, version in versions.items():
         if name not in loaded:
-            described.append(
-                {"name": name, "version": version, "enabled": False, "essential": False,
-                 "builtin": name in DEFAULT_PLUGINS, "hooks": [], "api": "", "permissions": [],
-                 "routes": [], "api_routes": [], "tables": [], "problem": ""}
-            )  # fmt: skip
+            described.append(not_loaded(name, version))
     return sorted(described, key=lambda p: p["name"])
 
 

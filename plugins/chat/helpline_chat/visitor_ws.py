@@ -10,6 +10,7 @@ answers `ack` with the message's seq), `typing` (`on`) and `ping`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from litestar import WebSocket, websocket
@@ -147,7 +148,5 @@ async def visitor_socket(socket: WebSocket, key: FromPath[str]) -> None:
         await wsutil.pump(on_client, subscriber.iter_events(), on_event)
     finally:
         await channels.unsubscribe(subscriber)
-        try:
+        with contextlib.suppress(RuntimeError):  # the channels backend is already shut down
             channels.publish({"kind": "visitor", "chat": sid, "here": False}, bus.chat_channel(sid))
-        except RuntimeError:
-            pass
