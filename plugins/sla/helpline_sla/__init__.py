@@ -9,6 +9,7 @@ from helpline.model import Actor, Ticket
 from helpline.registry import Permission
 from helpline.runtime import Helpline
 from helpline_sla.events import message_added, ticket_created, ticket_merged, ticket_updated
+from helpline_sla.reports_hook import reports_business_minutes  # noqa: F401
 
 #: Hook API versions this plugin supports (docs/compatibility.md).
 helpline_api = ">=1.0,<2"

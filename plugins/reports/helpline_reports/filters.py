@@ -1,0 +1,108 @@
+"""Parsing report filters from query parameters, and turning them into SQL over the facts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from helpline.errors import Invalid
+from helpline.visibility import visible_tickets
+
+_INTS = ("team_id", "assignee_id", "organization_id")
+_TEXTS = ("channel", "type", "priority", "tag")
+
+
+def _date(query: Mapping[str, Any], field: str) -> date | None:
+    raw = (query.get(field) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid(field, "must be a date like 2026-01-31") from None
+
+
+def parse_filters(cls: Any, query: Mapping[str, Any], *, today: date | None = None) -> Any:
+    from helpline_reports.metrics import GROUP_BY, MAX_DAYS
+
+    today = today or datetime.now(UTC).date()
+    end = _date(query, "end") or today
+    start = _date(query, "start") or end - timedelta(days=29)
+    if start > end:
+        raise Invalid("start", "must not be after the end date")
+    if (end - start).days + 1 > MAX_DAYS:
+        raise Invalid("start", f"the range may cover at most {MAX_DAYS} days")
+    values: dict[str, Any] = {}
+    for field in _INTS:
+        raw = (query.get(field) or "").strip()
+        if raw:
+            try:
+                values[field] = int(raw)
+            except ValueError:
+                raise Invalid(field, "must be a number") from None
+    for field in _TEXTS:
+        raw = (query.get(field) or "").strip()
+        if raw:
+            if len(raw) > 100:
+                raise Invalid(field, "is too long")
+            values[field] = raw
+    group_by = (query.get("group_by") or "").strip() or None
+    if group_by is not None and group_by not in GROUP_BY:
+        raise Invalid("group_by", f"must be one of: {', '.join(GROUP_BY)}")
+    return cls(start=start, end=end, group_by=group_by, **values)
+
+
+def where(actor: Any, filters: Any, day_column: str = "f.created_day") -> tuple[str, list[Any]]:
+    """A WHERE clause (with `{}` placeholders and its arguments) over reports_ticket AS f:
+    the viewer's visibility, the filters and the date range on `day_column`."""
+    parts = [f"{day_column} BETWEEN {{}} AND {{}}"]
+    args: list[Any] = [filters.start.isoformat(), filters.end.isoformat()]
+    more, more_args = dimension_where(actor, filters)
+    return " AND ".join(parts + more), args + more_args
+
+
+def dimension_where(actor: Any, filters: Any) -> tuple[list[str], list[Any]]:
+    parts: list[str] = []
+    args: list[Any] = []
+    if not actor.can("tickets.view_all"):
+        parts.append('EXISTS (SELECT 1 FROM "ticket" WHERE "ticket"."id" = f.ticket_id AND {})')
+        args.append(visible_tickets(actor).querystring)
+    for field, column in (
+        ("team_id", "f.team_id"),
+        ("assignee_id", "f.assignee_id"),
+        ("organization_id", "f.organization_id"),
+        ("channel", "f.channel"),
+        ("type", "f.type"),
+        ("priority", "f.priority"),
+    ):
+        value = getattr(filters, field)
+        if value is not None:
+            parts.append(f"{column} = {{}}")
+            args.append(value)
+    if filters.tag is not None:
+        parts.append(
+            "EXISTS (SELECT 1 FROM ticket_tag tt WHERE tt.ticket = f.ticket_id AND tt.tag = {})"
+        )
+        args.append(filters.tag)
+    return parts, args
+
+
+def rollup_ok(actor: Any, filters: Any) -> bool:
+    """Whether reports_daily can answer: a viewer who sees all, and only rollup dimensions."""
+    return (
+        actor.can("tickets.view_all")
+        and filters.assignee_id is None
+        and filters.organization_id is None
+        and filters.tag is None
+    )
+
+
+def rollup_where(filters: Any) -> tuple[str, list[Any]]:
+    parts, args = ["d.day BETWEEN {} AND {}"], [filters.start.isoformat(), filters.end.isoformat()]
+    for field in ("team_id", "channel", "type", "priority"):
+        value = getattr(filters, field)
+        if value is not None:
+            parts.append(f"d.{field} = {{}}")
+            args.append(value)
+    return " AND ".join(parts), args

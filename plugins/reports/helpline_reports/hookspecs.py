@@ -1,0 +1,29 @@
+"""Hooks the reports plugin offers to other plugins (see the plugin README)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from helpline import hookspec
+
+
+@hookspec(firstresult=True)
+def reports_business_minutes(
+    helpline: Any, ticket_id: int, start: datetime, end: datetime
+) -> float | None:
+    """Business minutes between `start` and `end` for ticket `ticket_id` under the calendar that
+    applies to it, or None when no calendar applies (the reports then use calendar minutes).
+    The first non-None answer wins. May be async."""
+
+
+@hookspec
+def report_metrics(helpline: Any) -> dict[str, dict[str, Any]]:
+    """More reports: {name: {"label", "description", "kind" ("series"|"table"|"distribution"),
+    "group_by", "run"}} where `run(helpline, actor, filters)` is an async callable returning a
+    dict with any of "columns" (list[str]), "rows" (list[list]), "series"
+    ({metric: [(date, float), ...]}) and "totals" ({metric: float}). `filters` is the reports
+    Filters struct (start, end, team_id, assignee_id, channel, type, priority, tag,
+    organization_id, group_by); `run` must itself respect what `actor` may see (use
+    helpline.visibility.visible_tickets). It is called twice per run: for the range and for the
+    previous period of equal length."""
