@@ -7,6 +7,7 @@ agent limited to the tickets of one team (facts + visibility), and the raw CSV e
 
     uv run python bench/reports.py --tickets 100000 --backend sqlite
     uv run python bench/reports.py --tickets 100000 --backend postgres   # starts a throwaway server
+    uv run python bench/reports.py --data-dir DIR   # time the reports of an existing SQLite desk
 """
 
 from __future__ import annotations
@@ -102,7 +103,13 @@ def main() -> None:
         help="server URL without a database (default: start a throwaway server)",
     )
     parser.add_argument("--no-export", action="store_true", help="skip the raw CSV export")
+    parser.add_argument(
+        "--data-dir", type=Path, help="an existing desk with demo data: skip seeding, time reports"
+    )
     args = parser.parse_args()
+    if args.data_dir is not None:
+        asyncio.run(measure(args.data_dir, not args.no_export))
+        return
     cluster = None
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)

@@ -8,8 +8,9 @@ import pluggy
 os.environ.setdefault("PICCOLO_CONF", "helpline.piccolo_conf")
 
 __version__ = "0.1.0"
-#: Version of the hook API; plugins declare the range they support.
-HOOK_API_VERSION = "1.0"
+#: Version of the hook API; plugins declare the range they support (docs/compatibility.md).
+#: 1.1 added `attachments` to `deliver_notification`.
+HOOK_API_VERSION = "1.1"
 
 hookimpl = pluggy.HookimplMarker("helpline")
 #: For plugins that offer hooks of their own (see `helpline_hookspecs` in docs/plugins.md).

@@ -19,16 +19,24 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     import click
 
-    from helpline.model import Actor, Message, Ticket
+    from helpline.model import Actor, Message, NotificationAttachment, Ticket
     from helpline.registry import Permission, RoleSpec, StatusSpec, ValueSpec
     from helpline.runtime import Helpline
     from helpline.services.ticket_lists import TicketFilter, TicketSort
 
 hookspec = pluggy.HookspecMarker("helpline")
+
+#: Arguments added to a hook after hook API 1.0, with the value `Helpline.hook`/`hook_first` pass
+#: when a caller written before the addition leaves them out (docs/compatibility.md). So old
+#: callers keep working, and implementations may ask for the new argument all the same.
+ADDED_ARGUMENTS: dict[str, dict[str, Any]] = {
+    "deliver_notification": {"attachments": ()},  # hook API 1.1
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,9 +216,17 @@ def user_created(helpline: Helpline, user: Actor) -> None:
 
 @hookspec(firstresult=True)
 def deliver_notification(
-    helpline: Helpline, recipient: Actor, subject: str, body: str, ticket: Ticket | None
+    helpline: Helpline,
+    recipient: Actor,
+    subject: str,
+    body: str,
+    ticket: Ticket | None,
+    attachments: Sequence[NotificationAttachment],
 ) -> bool | None:
-    """Deliver a notification to a person through a channel (email, chat…); True when taken."""
+    """Deliver a notification to a person through a channel (email, chat…); True when taken.
+
+    :param attachments: files to send along (hook API 1.1; empty when the caller names none).
+    """
 
 
 @hookspec(firstresult=True)

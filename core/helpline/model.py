@@ -74,6 +74,14 @@ class AttachmentInfo(msgspec.Struct, kw_only=True):
     sha256: str
 
 
+class NotificationAttachment(msgspec.Struct, frozen=True, kw_only=True):
+    """A file sent with a notification (`deliver_notification`), e.g. a scheduled report."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
 class Event(msgspec.Struct, kw_only=True):
     id: int
     ticket_id: int

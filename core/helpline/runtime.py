@@ -15,6 +15,7 @@ from piccolo.engine.base import Engine
 
 from helpline import commit, db
 from helpline.errors import SettingsError
+from helpline.hookspecs import ADDED_ARGUMENTS
 from helpline.plugins import ESSENTIAL_PLUGINS, make_plugin_manager, resolve
 from helpline.registry import Permission
 from helpline.settings import Settings
@@ -92,6 +93,7 @@ class Helpline:
 
     def each(self, name: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call a registration hook plugin by plugin: `(plugin name, result)` pairs."""
+        kwargs = with_added_arguments(name, kwargs)
         results = []
         for impl in reversed(getattr(self.pm.hook, name).get_hookimpls()):
             args = {key: kwargs[key] for key in impl.argnames}
@@ -107,7 +109,7 @@ class Helpline:
 
     async def hook(self, name: str, **kwargs: Any) -> list[Any]:
         """Call a hook on every enabled plugin and resolve each result."""
-        results = self.caller(name)(**kwargs)
+        results = self.caller(name)(**with_added_arguments(name, kwargs))
         resolved = []
         for index, result in enumerate(results):
             try:
@@ -121,7 +123,7 @@ class Helpline:
 
     async def hook_first(self, name: str, **kwargs: Any) -> Any:
         """Call a `firstresult` hook and resolve the winning answer."""
-        return await resolve(self.caller(name)(**kwargs))
+        return await resolve(self.caller(name)(**with_added_arguments(name, kwargs)))
 
     # -- plugin state ------------------------------------------------------------------------
 
@@ -200,6 +202,12 @@ class Helpline:
 
     def now(self) -> datetime:
         return self.clock()
+
+
+def with_added_arguments(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """`kwargs` plus the defaults of arguments added to hook `name` that the caller left out."""
+    added = ADDED_ARGUMENTS.get(name)
+    return {**added, **kwargs} if added else kwargs
 
 
 def _settings_error(plugin: str, exc: msgspec.ValidationError) -> SettingsError:

@@ -298,7 +298,7 @@ def test_plugins_list_works_before_init_and_as_a_table(desk: Desk) -> None:
 
     assert done.stdout.splitlines()[0].split() == ["NAME", "VERSION", "ENABLED", "API", "HOOKS"]
     assert "core.values" in done.stdout
-    assert "hook API 1.0" in done.stdout
+    assert "hook API 1.1" in done.stdout
 
 
 @pytest.mark.sqlite_only

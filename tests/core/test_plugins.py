@@ -503,7 +503,7 @@ class TestHookApiCompatibility:
         (future,) = [p for p in describe_plugins(pm) if p["name"] == "future"]
         assert future["enabled"] is False
         assert (
-            future["problem"] == "not loaded: it supports hook API >=2.0,<3; this core provides 1.0"
+            future["problem"] == "not loaded: it supports hook API >=2.0,<3; this core provides 1.1"
         )
         assert "plugin future is not loaded" in caplog.text
 

@@ -39,8 +39,9 @@ def check_slug(slug: str) -> str:
 
 
 def api_range(version: str = HOOK_API_VERSION) -> str:
+    # The new plugin uses nothing added after x.0, so it runs on every core of this major version.
     major = int(version.split(".")[0])
-    return f">={version},<{major + 1}"
+    return f">={major}.0,<{major + 1}"
 
 
 def values(slug: str) -> dict[str, str]:

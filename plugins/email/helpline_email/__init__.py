@@ -14,8 +14,8 @@ from helpline import hookimpl
 from helpline.registry import Permission
 from helpline_email.settings import EmailSettings
 
-#: Hook API versions this plugin supports (docs/compatibility.md).
-helpline_api = ">=1.0,<2"
+#: Hook API versions this plugin supports (docs/compatibility.md): 1.1 brought attachments.
+helpline_api = ">=1.1,<2"
 
 
 @hookimpl
@@ -105,7 +105,7 @@ def ticket_updated(helpline: Any, ticket: Any, actor: Any, changes: Any) -> Any:
 
 @hookimpl(trylast=True)
 def deliver_notification(
-    helpline: Any, recipient: Any, subject: str, body: str, ticket: Any
+    helpline: Any, recipient: Any, subject: str, body: str, ticket: Any, attachments: Any
 ) -> Any:
     # The channel of last resort: it answers only when mail can go out at all (decided
     # synchronously, so another channel still gets the call when it cannot).
@@ -113,4 +113,4 @@ def deliver_notification(
         return None
     from helpline_email.events import notify
 
-    return notify(helpline, recipient, subject, body, ticket)
+    return notify(helpline, recipient, subject, body, ticket, attachments)

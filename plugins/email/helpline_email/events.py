@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from helpline.model import Actor, Message, Ticket
+from helpline.blobs import safe_filename, store_blob
+from helpline.model import Actor, Message, NotificationAttachment, Ticket
 from helpline.runtime import Helpline
 from helpline.services.users import people
 from helpline_email import notes
@@ -100,14 +102,59 @@ async def _assigned(helpline: Helpline, ticket: Ticket) -> None:
 
 
 async def notify(
-    helpline: Helpline, recipient: Actor, subject: str, body: str, ticket: Ticket | None
+    helpline: Helpline,
+    recipient: Actor,
+    subject: str,
+    body: str,
+    ticket: Ticket | None,
+    attachments: Sequence[NotificationAttachment] = (),
 ) -> bool:
-    """`deliver_notification`: a password-reset link, a survey… by mail."""
+    """`deliver_notification`: a password-reset link, a survey, a scheduled report… by mail."""
+    files, left_out = keep_files(helpline, attachments)
+    if left_out:
+        body = body.rstrip() + "\n\n" + "\n".join(left_out)
     values = {"subject": subject, "body": body}
     if ticket is not None:
         values |= await ticket_context(helpline, ticket)
     async with helpline.transaction():
         queued = await queue(
-            helpline, "notification", recipient=recipient.email, ticket=ticket, context=values
+            helpline,
+            "notification",
+            recipient=recipient.email,
+            ticket=ticket,
+            context=values,
+            attachments=files,
         )
     return queued is not None
+
+
+def keep_files(
+    helpline: Helpline, attachments: Sequence[NotificationAttachment]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Store a notification's files as blobs for the send job; notes on those left out.
+
+    One mail carries at most `attachment_max_bytes` of files in all (mail servers refuse
+    larger messages): files are kept in order while they fit.
+    """
+    limit = helpline.settings.attachment_max_bytes
+    files: list[dict[str, Any]] = []
+    left_out: list[str] = []
+    total = 0
+    for item in attachments:
+        name = safe_filename(item.filename)
+        if total + len(item.data) > limit:
+            left_out.append(
+                f"{name} ({len(item.data)} bytes) is not attached: the files of one mail may "
+                f"total at most {limit} bytes."
+            )
+            continue
+        total += len(item.data)
+        files.append(
+            {
+                "filename": name,
+                "content_type": item.content_type or "application/octet-stream",
+                "sha256": store_blob(helpline.settings.blob_dir, item.data),
+                "size": len(item.data),
+            }
+        )
+    return files, left_out

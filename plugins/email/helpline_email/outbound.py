@@ -133,8 +133,12 @@ async def queue(
     automatic: bool = True,
     context: dict[str, Any] | None = None,
     cc: list[str] = (),
+    attachments: list[dict[str, Any]] = (),
 ) -> int | None:
-    """Queue one mail (rendered now, sent by the `email.send` job); its Outbound id, or None."""
+    """Queue one mail (rendered now, sent by the `email.send` job); its Outbound id, or None.
+
+    `attachments`: files already stored as blobs (filename, content_type, sha256, size).
+    """
     box = await mailbox_for(helpline, ticket)
     if not (box["smtp_url"] or helpline.settings.smtp_url):
         return None
@@ -180,7 +184,12 @@ async def queue(
             in_reply_to=in_reply_to,
             references=" ".join(references),
             payload=msgspec.json.encode(
-                {"text": text, "html": html, "to_name": values.get("to_name", "")}
+                {
+                    "text": text,
+                    "html": html,
+                    "to_name": values.get("to_name", ""),
+                    **({"attachments": list(attachments)} if attachments else {}),
+                }
             ).decode(),
             status=status,
             last_error=error,

@@ -143,16 +143,22 @@ async def compose(helpline: Helpline, row: dict[str, Any], box: dict[str, Any]) 
             .where(Attachment.message == row["message"])
             .order_by(Attachment.id)
         ):
-            maintype, _, subtype = (file["content_type"] or "application/octet-stream").partition(
-                "/"
-            )
-            message.add_attachment(
-                read_blob(helpline.settings.blob_dir, file["sha256"]),
-                maintype=maintype,
-                subtype=subtype or "octet-stream",
-                filename=file["filename"],
-            )
+            _attach(helpline, message, file)
+    for file in payload.get("attachments") or ():  # a notification's files
+        _attach(helpline, message, file)
     return message
+
+
+def _attach(helpline: Helpline, message: EmailMessage, file: dict[str, Any]) -> None:
+    """Add a stored file (`filename`, `content_type`, `sha256`) as a MIME attachment."""
+    media = (file["content_type"] or "application/octet-stream").split(";")[0].strip()
+    maintype, _, subtype = media.partition("/")
+    message.add_attachment(
+        read_blob(helpline.settings.blob_dir, file["sha256"]),
+        maintype=maintype or "application",
+        subtype=subtype or "octet-stream",
+        filename=file["filename"],
+    )
 
 
 def _document(fragment: str) -> str:

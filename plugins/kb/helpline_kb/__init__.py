@@ -115,3 +115,12 @@ async def dashboard_widgets(helpline: Helpline, actor: Actor) -> list[dict[str, 
     if not (actor.staff and actor.can(PUBLISH)):
         return []
     return [{"title": "Knowledge base", "html": await agent.widget(helpline)}]
+
+
+# Not named `report_metrics`: importing the submodule of that name rebinds the package attribute.
+@hookimpl(optionalhook=True, specname="report_metrics")
+def contribute_reports(helpline: Helpline) -> dict[str, dict[str, Any]]:
+    """The deflections report for the reports plugin (called only when it is installed)."""
+    from helpline_kb.report_metrics import metrics
+
+    return metrics()

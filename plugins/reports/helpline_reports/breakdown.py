@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from helpline.runtime import Helpline
@@ -10,51 +9,50 @@ from helpline_reports import queries as q
 from helpline_reports.metrics import REPORTS, Report
 
 
+async def _figures(
+    helpline: Helpline, actor: Any, filters: Any, group_by: str | None
+) -> dict[Any, dict[str, Any]]:
+    """{group: figures}; group_by None gives one group (keyed None) counting each ticket once."""
+    created = await q.group_counts(helpline, actor, filters, "created_day", group_by)
+    solved = await q.group_counts(helpline, actor, filters, "solved_day", group_by, ("one_touch",))
+    moves = await q.transition_counts(helpline, actor, filters, group_by)
+    if group_by is None:
+        moves = {None: {k: sum(m[k] for m in moves.values()) for k in ("solved", "reopened")}}
+    frt, frt_all = await q.stats(
+        helpline, actor, filters, '"ticket".first_response_minutes', "created_day", group_by
+    )
+    res, res_all = await q.stats(
+        helpline, actor, filters, '"ticket".resolution_minutes', "solved_day", group_by
+    )
+    if group_by is None:
+        frt, res = {None: frt_all}, {None: res_all}
+    out: dict[Any, dict[str, Any]] = {}
+    for key in {*created, *solved, *moves}:
+        n_solved, touched = solved.get(key, [0, 0])
+        out[key] = {
+            "created": created.get(key, [0])[0],
+            "solved": moves.get(key, {}).get("solved", 0),
+            "reopened": moves.get(key, {}).get("reopened", 0),
+            "frt_median": frt[key].median if key in frt else None,
+            "resolution_median": res[key].median if key in res else None,
+            "one_touch_rate": round(100 * touched / n_solved, 2) if n_solved else None,
+        }
+    return out
+
+
 async def breakdown_report(
     helpline: Helpline, actor: Any, filters: Any, columns: tuple[str, ...]
 ) -> Report:
     group_by = filters.group_by or REPORTS["breakdown"].group_by
-    created = await q.values(
-        helpline, actor, filters, ["first_response_minutes"], "created_day", group_by
-    )
-    solved = await q.values(
-        helpline, actor, filters, ["resolution_minutes", "one_touch"], "solved_day", group_by
-    )
-    reopened = await q.values(helpline, actor, filters, ["reopens"], "reopened_day", group_by)
-    stats: dict[Any, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for r in created:
-        stats[r["grp"]]["created"].append(1)
-        if r["first_response_minutes"] is not None:
-            stats[r["grp"]]["frt"].append(float(r["first_response_minutes"]))
-    for r in solved:
-        stats[r["grp"]]["solved"].append(1)
-        stats[r["grp"]]["touch"].append(int(r["one_touch"]))
-        if r["resolution_minutes"] is not None:
-            stats[r["grp"]]["res"].append(float(r["resolution_minutes"]))
-    for r in reopened:
-        stats[r["grp"]]["reopened"].append(1)
-
-    def figures(s: dict[str, list[float]]) -> dict[str, Any]:
-        touch = s["touch"]
-        return {
-            "created": len(s["created"]),
-            "solved": len(s["solved"]),
-            "reopened": len(s["reopened"]),
-            "frt_median": q.percentile(s["frt"], 0.5),
-            "resolution_median": q.percentile(s["res"], 0.5),
-            "one_touch_rate": round(100 * sum(touch) / len(touch), 2) if touch else None,
-        }
-
+    stats = await _figures(helpline, actor, filters, group_by)
+    stats = {k: v for k, v in stats.items() if any(v[c] for c in ("created", "solved", "reopened"))}
     names = await q.labels(helpline, group_by, list(stats))
     rows = [
-        [names[k], *(figures(s)[c] for c in columns)]
+        [names[k], *(s[c] for c in columns)]
         for k, s in sorted(stats.items(), key=lambda kv: str(names[kv[0]]))
     ]
-    everything: dict[str, list[float]] = defaultdict(list)
-    for s in stats.values():
-        for key, values in s.items():
-            everything[key].extend(values)
-    totals = {k: float(v) for k, v in figures(everything).items() if k in columns and v is not None}
+    every = (await _figures(helpline, actor, filters, None)).get(None, {})
+    totals = {k: float(v) for k, v in every.items() if k in columns and v is not None}
     return Report(
         name="breakdown", label="", columns=[group_by, *columns], rows=rows, totals=totals
     )

@@ -23,6 +23,8 @@ PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8a6d00", "#56b4e9", "#3
 #: Lines differ by dash pattern too, so they stay apart when printed in black and white.
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4")
 WIDTH, HEIGHT = 640, 300
+#: Phones get the chart drawn again at this width, so its text keeps a readable size.
+NARROW = 360
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 12, 44
 FONT = 12
 MAX_X_LABELS = 8
@@ -39,6 +41,8 @@ class Chart:
     description: str = ""
     unit: str = ""
     x_title: str = ""
+    #: x is days: the data table beside the chart opens on its latest rows.
+    timeline: bool = False
     chart_id: str = field(default="")
 
     def __post_init__(self) -> None:
@@ -58,14 +62,19 @@ def number(value: float | None, unit: str = "") -> str:
     return f"{text}{unit}"
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values (1, 2 or 5 times a power of ten) over low..high and zero."""
+def nice_ticks(low: float, high: float, count: int = 5, *, whole: bool = False) -> list[float]:
+    """Round tick values (1, 2 or 5 times a power of ten) over low..high and zero.
+
+    `whole`: the values are counts, so no tick falls between two whole numbers."""
     low, high = min(low, 0.0), max(high, 0.0)
     if high == low:
         high = low + 1
     raw = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    steps = (1, 2, 5, 10) if whole else (1, 2, 2.5, 5, 10)
+    step = next(m * magnitude for m in steps if m * magnitude >= raw)
+    if whole:
+        step = max(1.0, step)
     value = math.floor(low / step) * step
     ticks = [round(value, 10)]
     while value < high and len(ticks) < 50:
@@ -85,12 +94,14 @@ def _fmt(value: float) -> str:
 class _Frame:
     """The plot area and the mapping from data to SVG coordinates."""
 
-    def __init__(self, chart: Chart, legend_rows: int) -> None:
+    def __init__(self, chart: Chart, legend_rows: int, width: int = WIDTH) -> None:
         self.top = TOP + legend_rows * (FONT + 8)
         self.bottom = HEIGHT - BOTTOM
-        self.left, self.right = LEFT, WIDTH - RIGHT
+        self.left, self.right = LEFT, width - RIGHT
+        self.labels = max(3, MAX_X_LABELS * width // WIDTH)
         values = [v for vs in self._stacks(chart) for v in vs] or [0.0]
-        self.ticks = nice_ticks(min(values), max(values))
+        whole = all(float(v).is_integer() for v in values)
+        self.ticks = nice_ticks(min(values), max(values), whole=whole)
         self.low, self.high = self.ticks[0], self.ticks[-1]
         self.n = max(1, len(chart.x))
         self.slot = (self.right - self.left) / self.n
@@ -112,14 +123,14 @@ class _Frame:
         return self.left + self.slot * (index + 0.5)
 
 
-def _legend(chart: Chart) -> tuple[list[str], int]:
+def _legend(chart: Chart, width: int = WIDTH) -> tuple[list[str], int]:
     """Legend items laid out in rows across the top; returns the SVG and the number of rows."""
     if len(chart.series) < 2:
         return [], 0
     parts, x, row = [], LEFT, 0
     for i, name in enumerate(chart.series):
-        width = 18 + 7 * len(name) + 16
-        if x + width > WIDTH - RIGHT and x > LEFT:
+        item = 18 + 7 * len(name) + 16
+        if x + item > width - RIGHT and x > LEFT:
             x, row = LEFT, row + 1
         y = TOP + row * (FONT + 8)
         colour = PALETTE[i % len(PALETTE)]
@@ -133,7 +144,7 @@ def _legend(chart: Chart) -> tuple[list[str], int]:
         else:
             parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"/>')
         parts.append(f'<text x="{x + 18}" y="{y + 10}">{escape(name)}</text>')
-        x += width
+        x += item
     return ['<g class="legend">', *parts, "</g>"], row + 1
 
 
@@ -149,7 +160,7 @@ def _axes(chart: Chart, frame: _Frame) -> list[str]:
             f'<text class="tick y" x="{frame.left - 6}" y="{y}" text-anchor="end" '
             f'dominant-baseline="middle">{escape(number(tick, chart.unit))}</text>'
         )
-    every = max(1, math.ceil(len(chart.x) / MAX_X_LABELS))
+    every = max(1, math.ceil(len(chart.x) / frame.labels))
     for index, label in enumerate(chart.x):
         if index % every:
             continue
@@ -241,15 +252,17 @@ def _bars(chart: Chart, frame: _Frame) -> list[str]:
     return parts
 
 
-def svg(chart: Chart) -> Markup:
-    """The chart as an accessible, responsive SVG element."""
-    legend, rows = _legend(chart)
-    frame = _Frame(chart, rows)
-    title_id, desc_id = f"{chart.chart_id}-title", f"{chart.chart_id}-desc"
+def svg(chart: Chart, width: int = WIDTH) -> Markup:
+    """The chart as an accessible, responsive SVG element (`width`: of its viewBox)."""
+    legend, rows = _legend(chart, width)
+    frame = _Frame(chart, rows, width)
+    chart_id = chart.chart_id if width == WIDTH else f"{chart.chart_id}-{width}"
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     description = chart.description or _describe(chart)
+    size = "wide" if width == WIDTH else "narrow"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{chart.kind}" '
-        f'id="{_attr(chart.chart_id)}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{chart.kind} chart-{size}" '
+        f'id="{_attr(chart_id)}" viewBox="0 0 {width} {HEIGHT}" '
         'preserveAspectRatio="xMidYMid meet" role="img" '
         f'aria-labelledby="{_attr(title_id)} {_attr(desc_id)}" '
         f'font-family="system-ui, sans-serif" font-size="{FONT}" fill="#1d2330">',
@@ -260,7 +273,7 @@ def svg(chart: Chart) -> Markup:
     ]
     if not chart.x or not chart.series:
         parts.append(
-            f'<text x="{WIDTH / 2}" y="{(frame.top + frame.bottom) / 2}" text-anchor="middle" '
+            f'<text x="{width / 2}" y="{(frame.top + frame.bottom) / 2}" text-anchor="middle" '
             'fill="#5f6b7a">No data for this period</text>'
         )
     elif chart.kind == "line":
@@ -307,12 +320,14 @@ def table(chart: Chart, *, caption: bool = True) -> Markup:
 
 
 def figure(chart: Chart) -> Markup:
-    """Chart and data table side by side (stacked on narrow screens)."""
+    """Chart and data table side by side (stacked on narrow screens, where the chart drawn
+    narrower replaces the wide one: the stylesheet shows one of the two)."""
     return Markup(
         f'<figure class="report-figure" aria-labelledby="{_attr(chart.chart_id)}-caption">'
         f'<figcaption id="{_attr(chart.chart_id)}-caption">{escape(chart.title)}</figcaption>'
-        f'<div class="report-chart">{svg(chart)}</div>'
-        f'<div class="table-wrap report-data">{table(chart, caption=False)}</div>'
+        f'<div class="report-chart">{svg(chart)}{svg(chart, NARROW)}</div>'
+        f'<div class="table-wrap report-data{" timeline" if chart.timeline else ""}">'
+        f"{table(chart, caption=False)}</div>"
         "</figure>"
     )
 
@@ -326,4 +341,6 @@ def from_series(
         name: [dict((d, v) for d, v in points).get(day, 0.0) for day in days]
         for name, points in series.items()
     }
-    return Chart(kind=kind, title=title, x=[str(d) for d in days], series=values, **kw)
+    return Chart(
+        kind=kind, title=title, x=[str(d) for d in days], series=values, timeline=True, **kw
+    )

@@ -14,9 +14,11 @@ from helpline.model import Actor
 from helpline.runtime import Helpline
 from helpline_reports import widgets
 from helpline_reports.charts import figure, from_series
-from helpline_reports.form import today_for
+from helpline_reports.form import CHANNELS, today_for
 from helpline_reports.metrics import REPORTS, Filters, run_report
+from helpline_reports.overtime import by_channel
 from helpline_reports.runner import available
+from helpline_reports.schedule import may_schedule
 from helpline_web.api.auth import HelplineDep
 from helpline_web.auth import ViewerDep, requires
 from helpline_web.context import page
@@ -30,6 +32,7 @@ async def _key_charts(helpline: Helpline, viewer: Actor) -> list[Markup]:
     today = today_for(helpline, viewer)
     filters = Filters(start=today - timedelta(days=29), end=today)
     out = []
+    created: list = []
     for name in ("volume", "backlog"):
         if name not in REPORTS:
             continue
@@ -38,6 +41,7 @@ async def _key_charts(helpline: Helpline, viewer: Actor) -> list[Markup]:
         except HelplineError:
             log.exception("the %s report failed on the dashboard", name)
             continue
+        created = report.series.get("created", created)
         if report.series:
             out.append(
                 figure(
@@ -49,6 +53,20 @@ async def _key_charts(helpline: Helpline, viewer: Actor) -> list[Markup]:
                     )
                 )
             )
+    try:
+        split = await by_channel(
+            helpline,
+            viewer,
+            filters,
+            created,
+            CHANNELS,
+            title="Tickets created by channel, last 30 days",
+        )
+    except HelplineError:
+        log.exception("the volume by channel chart failed on the dashboard")
+        split = None
+    if split is not None:
+        out.append(figure(split))
     return out
 
 
@@ -62,6 +80,7 @@ async def overview(request: Request, helpline: HelplineDep, viewer: ViewerDep) -
         charts=await _key_charts(helpline, viewer),
         others=await widgets.others(helpline, viewer),
         reports=list((await available(helpline)).values()),
+        may_schedule=may_schedule(viewer),
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from helpline import db
 from helpline.runtime import Helpline
-from helpline_reports.tables import FACT_COLUMNS
+from helpline_reports.tables import FACT_COLUMNS, TRANSITION_DIMENSIONS
 
 SOLVED = ("solved", "closed")
 
@@ -44,33 +44,41 @@ async def _categories(helpline: Helpline) -> dict[str, str]:
     return {r["name"]: r["category"] for r in rows}
 
 
-async def _business(
-    helpline: Helpline, ticket_id: int, start: datetime | None, end: datetime | None
-) -> float | None:
-    if start is None or end is None or not _has_calendar_hook(helpline):
-        return None
-    found = await helpline.hook_first(
-        "reports_business_minutes", helpline=helpline, ticket_id=ticket_id, start=start, end=end
-    )
-    return None if found is None else round(float(found), 2)
+async def _business_minutes(
+    helpline: Helpline, spans: list[tuple[int, datetime, datetime]]
+) -> list[float | None]:
+    """Business minutes of each (ticket id, start, end) span, from the plugin implementing
+    `reports_business_minutes` (one call per batch); None where no calendar applies."""
+    if not spans or not has_calendar_hook(helpline):
+        return [None] * len(spans)
+    found = await helpline.hook_first("reports_business_minutes", helpline=helpline, spans=spans)
+    if found is None:
+        return [None] * len(spans)
+    return [None if v is None else round(float(v), 2) for v in found]
 
 
-def _has_calendar_hook(helpline: Helpline) -> bool:
+def has_calendar_hook(helpline: Helpline) -> bool:
     try:
         return bool(helpline.caller("reports_business_minutes").get_hookimpls())
     except AttributeError:
         return False
 
 
-async def compute(helpline: Helpline, ids: list[int]) -> list[dict[str, Any]]:
-    """The fact rows (dicts keyed by FACT_COLUMNS) of the tickets `ids` that still exist."""
+Transition = tuple[int, str, str]  # (ticket id, day, kind)
+
+
+async def compute(
+    helpline: Helpline, ids: list[int]
+) -> tuple[list[dict[str, Any]], list[Transition]]:
+    """The fact rows (dicts keyed by FACT_COLUMNS) and the solve/reopen transitions of the
+    tickets `ids` that still exist."""
     if not ids:
-        return []
+        return [], []
     engine = helpline.engine
     tickets = await db.fetch(
         engine,
         "SELECT id, number, created_at, channel, team, assignee, type, priority, organization, "
-        "requester, status_category, first_response_at, solved_at, merged_into "
+        "requester, status_category, first_response_at, solved_at, merged_into, updated_at "
         f"FROM ticket WHERE id IN ({_in(ids)}) ORDER BY id",
         *ids,
     )
@@ -96,77 +104,131 @@ async def compute(helpline: Helpline, ids: list[int]) -> list[dict[str, Any]]:
             continue
         if m["staff"] in (True, 1):
             replies[m["ticket"]].append(as_time(m["created_at"]))
-    reopens: dict[int, list[datetime]] = defaultdict(list)
-    solves: dict[int, datetime] = {}
+    history: dict[int, list[tuple[bool, bool, datetime]]] = defaultdict(list)
     for e in events:
-        old, new = categories.get(e["old"] or ""), categories.get(e["new"] or "")
-        if old in SOLVED and new not in SOLVED:
-            reopens[e["ticket"]].append(as_time(e["at"]))
-        if new in SOLVED and old not in SOLVED:
-            solves[e["ticket"]] = as_time(e["at"])
-    facts = []
+        was = categories.get(e["old"] or "") in SOLVED
+        now = categories.get(e["new"] or "") in SOLVED
+        history[e["ticket"]].append((was, now, as_time(e["at"])))
+    facts: list[dict[str, Any]] = []
+    transitions: list[Transition] = []
     for t in tickets:
-        facts.append(await _fact(helpline, t, replies[t["id"]], reopens[t["id"]], solves))
-    return facts
+        moves = _transitions(t, history[t["id"]])
+        transitions.extend((t["id"], day(at), kind) for kind, at in moves)
+        facts.append(_fact(t, replies[t["id"]], moves))
+    await _add_business_minutes(helpline, facts)
+    return facts, transitions
 
 
-async def _fact(
-    helpline: Helpline,
-    t: dict[str, Any],
-    replies: list[datetime],
-    reopens: list[datetime],
-    solves: dict[int, datetime],
+def _transitions(t: dict[str, Any], history: list[tuple[bool, bool, datetime]]) -> list:
+    """[(kind, at)]: each time the ticket entered ('solved', or 'merged' for the close of a
+    merge) or left ('reopened') the solved state, from its status history. Where the history
+    does not explain the present state (tickets written in bulk, or created solved), the
+    difference is made up at the solve time, so the moves always sum to the present state."""
+    created = as_time(t["created_at"])
+    solved_now = t["status_category"] in SOLVED
+    state = history[0][0] if history else False
+    moves: list[tuple[str, datetime]] = []
+    if state:
+        moves.append(("solved", created))
+    for was, now, at in history:
+        if now and not was:
+            moves.append(("solved", at))
+        elif was and not now:
+            moves.append(("reopened", at))
+        state = now
+    if solved_now and not state:
+        at = as_time(t["solved_at"]) or as_time(t["updated_at"]) or created
+        moves.append(("solved", at))
+    elif state and not solved_now:
+        moves.append(("reopened", as_time(t["updated_at"]) or created))
+    if solved_now and t["merged_into"] is not None and moves and moves[-1][0] == "solved":
+        moves[-1] = ("merged", moves[-1][1])
+    return moves
+
+
+def _fact(
+    t: dict[str, Any], replies: list[datetime], moves: list[tuple[str, datetime]]
 ) -> dict[str, Any]:
     created = as_time(t["created_at"])
     first = as_time(t["first_response_at"]) or (replies[0] if replies else None)
     solved_at = None
     if t["status_category"] in SOLVED and t["merged_into"] is None:
-        solved_at = as_time(t["solved_at"]) or solves.get(t["id"])
+        solves = [at for kind, at in moves if kind == "solved"]
+        solved_at = as_time(t["solved_at"]) or (solves[-1] if solves else None)
+    reopens = sum(1 for kind, _ in moves if kind == "reopened")
     one_touch = solved_at is not None and len(replies) <= 1 and not reopens
     return {
-        "ticket_id": t["id"],
+        "id": t["id"],
         "number": t["number"],
         "created_at": created,
         "created_day": day(created),
         "channel": t["channel"],
-        "team_id": t["team"],
-        "assignee_id": t["assignee"],
+        "team": t["team"],
+        "assignee": t["assignee"],
         "type": t["type"],
         "priority": t["priority"],
-        "organization_id": t["organization"],
-        "requester_id": t["requester"],
+        "organization": t["organization"],
+        "requester": t["requester"],
         "status_category": t["status_category"],
         "first_response_at": first,
         "first_response_minutes": minutes(created, first),
-        "first_response_business": await _business(helpline, t["id"], created, first),
+        "first_response_business": None,
         "solved_at": solved_at,
         "solved_day": day(solved_at),
         "resolution_minutes": minutes(created, solved_at),
-        "resolution_business": await _business(helpline, t["id"], created, solved_at),
-        "reopens": len(reopens),
-        "reopened_day": day(reopens[-1]) if reopens else None,
+        "resolution_business": None,
+        "reopens": reopens,
         "agent_replies": len(replies),
         "one_touch": 1 if one_touch else 0,
     }
 
 
-async def old_facts(helpline: Helpline, ids: list[int]) -> list[dict[str, Any]]:
+async def _add_business_minutes(helpline: Helpline, facts: list[dict[str, Any]]) -> None:
+    spans, targets = [], []
+    for f in facts:
+        for end, column in (
+            ("first_response_at", "first_response_business"),
+            ("solved_at", "resolution_business"),
+        ):
+            if f[end] is not None:
+                spans.append((f["id"], f["created_at"], f[end]))
+                targets.append((f, column))
+    for (f, column), value in zip(targets, await _business_minutes(helpline, spans), strict=True):
+        f[column] = value
+
+
+async def old_rows(
+    helpline: Helpline, ids: list[int]
+) -> tuple[list[dict[str, Any]], list[Transition]]:
+    """What the tables hold now for `ids` (the part the rollups need)."""
     if not ids:
-        return []
-    return await db.fetch(
+        return [], []
+    facts = await db.fetch(
         helpline.engine,
-        "SELECT created_day, solved_day, reopened_day, team_id, channel, priority, type "
-        f"FROM reports_ticket WHERE ticket_id IN ({_in(ids)})",
+        "SELECT id, created_day, team, channel, priority, type "
+        f"FROM reports_ticket WHERE id IN ({_in(ids)})",
         *ids,
     )
+    moves = await db.fetch(
+        helpline.engine,
+        f"SELECT id, day, kind FROM reports_transition WHERE id IN ({_in(ids)})",
+        *ids,
+    )
+    return facts, [(m["id"], m["day"], m["kind"]) for m in moves]
 
 
-async def write(helpline: Helpline, ids: list[int], facts: list[dict[str, Any]]) -> None:
-    """Replace the fact rows of `ids` by `facts`."""
-    if ids:
-        await db.fetch(
-            helpline.engine, f"DELETE FROM reports_ticket WHERE ticket_id IN ({_in(ids)})", *ids
-        )
+async def write(
+    helpline: Helpline,
+    ids: list[int],
+    facts: list[dict[str, Any]],
+    transitions: list[Transition],
+    *,
+    replace: bool = True,
+) -> None:
+    """Replace the fact rows and transitions of `ids` by `facts` and `transitions`."""
+    if ids and replace:
+        for table in ("reports_ticket", "reports_transition"):
+            await db.fetch(helpline.engine, f"DELETE FROM {table} WHERE id IN ({_in(ids)})", *ids)
     row = "(" + ", ".join("{}" for _ in FACT_COLUMNS) + ")"
     for start in range(0, len(facts), 400):
         chunk = facts[start : start + 400]
@@ -176,6 +238,18 @@ async def write(helpline: Helpline, ids: list[int], facts: list[dict[str, Any]])
             + ", ".join(row for _ in chunk),
             *[f[c] for f in chunk for c in FACT_COLUMNS],
         )
+    dims = {f["id"]: [f[c] for c in TRANSITION_DIMENSIONS] for f in facts}
+    rows = [[*move, *dims[move[0]]] for move in transitions if move[0] in dims]
+    columns = ["id", "day", "kind", *TRANSITION_DIMENSIONS]
+    row = "(" + ", ".join("{}" for _ in columns) + ")"
+    for start in range(0, len(rows), 400):
+        chunk = rows[start : start + 400]
+        await db.fetch(
+            helpline.engine,
+            f"INSERT INTO reports_transition ({', '.join(columns)}) VALUES "
+            + ", ".join(row for _ in chunk),
+            *[x for r in chunk for x in r],
+        )
 
 
 async def refresh(helpline: Helpline, ids: list[int]) -> None:
@@ -183,7 +257,8 @@ async def refresh(helpline: Helpline, ids: list[int]) -> None:
     from helpline_reports import rollups
 
     ids = sorted(set(ids))
-    before = await old_facts(helpline, ids)
-    facts = await compute(helpline, ids)
-    await write(helpline, ids, facts)
-    await rollups.apply(helpline, rollups.contributions(before, -1, rollups.contributions(facts)))
+    old_facts, old_moves = await old_rows(helpline, ids)
+    facts, moves = await compute(helpline, ids)
+    await write(helpline, ids, facts, moves)
+    delta = rollups.contributions(facts, moves)
+    await rollups.apply(helpline, rollups.contributions(old_facts, old_moves, -1, delta))

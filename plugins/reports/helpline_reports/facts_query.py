@@ -12,16 +12,17 @@ from helpline_reports.facts import as_time
 from helpline_reports.runner import check
 
 _SELECT = (
-    "SELECT f.ticket_id AS ticket_id, f.created_day AS created_day, f.number AS number, "
-    "f.created_at AS created_at, f.channel AS channel, t.name AS team, a.name AS assignee, "
-    "f.type AS type, f.priority AS priority, o.name AS organization, r.email AS requester, "
-    "f.status_category AS status_category, f.first_response_at AS first_response_at, "
-    "f.first_response_minutes AS first_response_minutes, f.solved_at AS solved_at, "
-    "f.resolution_minutes AS resolution_minutes, f.reopens AS reopens, "
-    "f.agent_replies AS agent_replies, f.one_touch AS one_touch "
-    "FROM reports_ticket f LEFT JOIN team t ON t.id = f.team_id "
-    "LEFT JOIN users a ON a.id = f.assignee_id LEFT JOIN organization o "
-    "ON o.id = f.organization_id LEFT JOIN users r ON r.id = f.requester_id"
+    'SELECT "ticket".id AS id, "ticket".created_day AS created_day, "ticket".number AS number, '
+    '"ticket".created_at AS created_at, "ticket".channel AS channel, t.name AS team, '
+    'a.name AS assignee, "ticket".type AS type, "ticket".priority AS priority, '
+    'o.name AS organization, r.email AS requester, "ticket".status_category AS status_category, '
+    '"ticket".first_response_at AS first_response_at, '
+    '"ticket".first_response_minutes AS first_response_minutes, "ticket".solved_at AS solved_at, '
+    '"ticket".resolution_minutes AS resolution_minutes, "ticket".reopens AS reopens, '
+    '"ticket".agent_replies AS agent_replies, "ticket".one_touch AS one_touch '
+    'FROM reports_ticket "ticket" LEFT JOIN team t ON t.id = "ticket".team '
+    'LEFT JOIN users a ON a.id = "ticket".assignee LEFT JOIN organization o '
+    'ON o.id = "ticket".organization LEFT JOIN users r ON r.id = "ticket".requester'
 )
 
 
@@ -52,16 +53,20 @@ async def ticket_rows(
 ) -> AsyncIterator[list[Any]]:
     """Tickets created in the range, oldest first, `batch` rows per query."""
     check(actor)
-    where, args = f_sql.where(actor, filters, "f.created_day")
+    where, args = f_sql.where(actor, filters)
     last: tuple[str, int] | None = None
     while True:
         keyset, key_args = "", []
         if last is not None:
-            keyset = " AND (f.created_day > {} OR (f.created_day = {} AND f.ticket_id > {}))"
+            keyset = (
+                ' AND ("ticket".created_day > {} '
+                'OR ("ticket".created_day = {} AND "ticket".id > {}))'
+            )
             key_args = [last[0], last[0], last[1]]
         rows = await db.fetch(
             helpline.engine,
-            f"{_SELECT} WHERE {where}{keyset} ORDER BY f.created_day, f.ticket_id LIMIT {{}}",
+            f'{_SELECT} WHERE {where}{keyset} ORDER BY "ticket".created_day, "ticket".id '
+            "LIMIT {}",
             *args,
             *key_args,
             batch,
@@ -70,4 +75,4 @@ async def ticket_rows(
             yield _row(r)
         if len(rows) < batch:
             return
-        last = (rows[-1]["created_day"], rows[-1]["ticket_id"])
+        last = (rows[-1]["created_day"], rows[-1]["id"])

@@ -53,39 +53,67 @@ def parse_filters(cls: Any, query: Mapping[str, Any], *, today: date | None = No
     return cls(start=start, end=end, group_by=group_by, **values)
 
 
-def where(actor: Any, filters: Any, day_column: str = "f.created_day") -> tuple[str, list[Any]]:
-    """A WHERE clause (with `{}` placeholders and its arguments) over reports_ticket AS f:
-    the viewer's visibility, the filters and the date range on `day_column`."""
-    parts = [f"{day_column} BETWEEN {{}} AND {{}}"]
-    args: list[Any] = [filters.start.isoformat(), filters.end.isoformat()]
-    more, more_args = dimension_where(actor, filters)
-    return " AND ".join(parts + more), args + more_args
+def ticket_conditions(actor: Any, filters: Any) -> tuple[list[str], list[Any]]:
+    """SQL conditions (with `{}` placeholders) and their arguments over a table read as
+    "ticket" — the ticket table itself, or reports_ticket AS ticket, whose columns carry the same
+    names: what `actor` may see (the one visibility function) and every dimension filter.
 
-
-def dimension_where(actor: Any, filters: Any) -> tuple[list[str], list[Any]]:
+    Plugins contributing reports (``report_metrics``) join their own rows to "ticket" and AND
+    these conditions together."""
     parts: list[str] = []
     args: list[Any] = []
     if not actor.can("tickets.view_all"):
-        parts.append('EXISTS (SELECT 1 FROM "ticket" WHERE "ticket"."id" = f.ticket_id AND {})')
+        parts.append("({})")
         args.append(visible_tickets(actor).querystring)
     for field, column in (
-        ("team_id", "f.team_id"),
-        ("assignee_id", "f.assignee_id"),
-        ("organization_id", "f.organization_id"),
-        ("channel", "f.channel"),
-        ("type", "f.type"),
-        ("priority", "f.priority"),
+        ("team_id", "team"),
+        ("assignee_id", "assignee"),
+        ("organization_id", "organization"),
+        ("channel", "channel"),
+        ("type", "type"),
+        ("priority", "priority"),
     ):
         value = getattr(filters, field)
         if value is not None:
-            parts.append(f"{column} = {{}}")
+            parts.append(f'"ticket".{column} = {{}}')
             args.append(value)
     if filters.tag is not None:
         parts.append(
-            "EXISTS (SELECT 1 FROM ticket_tag tt WHERE tt.ticket = f.ticket_id AND tt.tag = {})"
+            'EXISTS (SELECT 1 FROM ticket_tag tt WHERE tt.ticket = "ticket".id AND tt.tag = {})'
         )
         args.append(filters.tag)
     return parts, args
+
+
+#: group_by → SQL expression over "ticket" ("day" and None: the query's own day column).
+GROUP_COLUMNS = {
+    "team": '"ticket".team',
+    "agent": '"ticket".assignee',
+    "channel": '"ticket".channel',
+    "type": '"ticket".type',
+    "priority": '"ticket".priority',
+    "organization": '"ticket".organization',
+    "tag": "tg.tag",
+}
+
+
+def group_expression(group_by: str | None, day_column: str = "") -> tuple[str, str]:
+    """(SQL expression, extra JOIN) grouping rows read with "ticket" by `group_by`: for "tag" a
+    ticket counts once under each of its tags. For "day" or None: `day_column`."""
+    if group_by in (None, "day"):
+        return day_column, ""
+    join = ' JOIN ticket_tag tg ON tg.ticket = "ticket".id' if group_by == "tag" else ""
+    return GROUP_COLUMNS[group_by], join
+
+
+def where(
+    actor: Any, filters: Any, day_column: str = '"ticket".created_day'
+) -> tuple[str, list[Any]]:
+    """A WHERE clause (with `{}` placeholders and its arguments) over reports_ticket AS ticket:
+    the date range on `day_column`, the viewer's visibility and the filters."""
+    more, more_args = ticket_conditions(actor, filters)
+    parts = [f"{day_column} BETWEEN {{}} AND {{}}", *more]
+    return " AND ".join(parts), [filters.start.isoformat(), filters.end.isoformat(), *more_args]
 
 
 def rollup_ok(actor: Any, filters: Any) -> bool:

@@ -25,7 +25,7 @@ PRESETS = {
     "month": "This month",
     "custom": "Custom range",
 }
-CHARTS = {"line": "Lines", "bar": "Bars", "stacked": "Stacked bars"}
+CHARTS = {"line": "Lines", "bar": "Bars", "stacked": "Stacked bars (volume by a group)"}
 #: Channels tickets commonly come from; the field accepts any other name too.
 CHANNELS = ("web", "email", "chat", "phone", "api", "automation")
 
@@ -92,8 +92,11 @@ def read(
     return FilterForm(values=values, filters=filters, errors={})
 
 
-async def choices(helpline: Helpline) -> dict[str, Any]:
-    """Teams, agents, organizations, priorities and types to pick from (names only)."""
+async def choices(helpline: Helpline, viewer: Actor | None = None) -> dict[str, Any]:
+    """Teams, agents, organizations, priorities and types to pick from (names only).
+
+    A viewer who does not see every ticket is offered only their own teams: the figures of any
+    other team would be empty for them anyway (they are limited to what the viewer may see)."""
     staff_roles = Role.select(Role.id).where(Role.staff == True)  # noqa: E712
     agents = await (
         User.select(User.id, User.name)
@@ -101,6 +104,8 @@ async def choices(helpline: Helpline) -> dict[str, Any]:
         .order_by(User.name)
     )
     teams = await Team.select(Team.id, Team.name).order_by(Team.name)
+    if viewer is not None and not viewer.can("tickets.view_all"):
+        teams = [t for t in teams if t["id"] in viewer.team_ids]
     orgs = await Organization.select(Organization.id, Organization.name).order_by(Organization.name)
     priorities = await Priority.select(Priority.name, Priority.label).order_by(Priority.rank)
     types = await TicketType.select(TicketType.name, TicketType.label).order_by(TicketType.position)

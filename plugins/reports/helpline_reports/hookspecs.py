@@ -10,11 +10,12 @@ from helpline import hookspec
 
 @hookspec(firstresult=True)
 def reports_business_minutes(
-    helpline: Any, ticket_id: int, start: datetime, end: datetime
-) -> float | None:
-    """Business minutes between `start` and `end` for ticket `ticket_id` under the calendar that
-    applies to it, or None when no calendar applies (the reports then use calendar minutes).
-    The first non-None answer wins. May be async."""
+    helpline: Any, spans: list[tuple[int, datetime, datetime]]
+) -> list[float | None] | None:
+    """Business minutes of each (ticket id, start, end) span under the calendar that applies to
+    that ticket: a list aligned with `spans`, None where no calendar applies (the reports then use
+    calendar minutes). Called once per batch of up to a thousand tickets (two spans each, for the
+    first response and the solve). None: the plugin has nothing to say. May be async."""
 
 
 @hookspec

@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from helpline_reports.charts import Chart, Kind, figure, from_series, number
 from helpline_reports.metrics import Report
+from helpline_reports.widgets import duration
 
 #: At most this many numeric columns are charted from a table report (the table has them all).
 MAX_CHART_COLUMNS = 3
@@ -22,13 +23,31 @@ def _label(name: str) -> str:
     return " ".join(WORDS.get(word, word) for word in name.split("_")).capitalize()
 
 
+#: Reports whose statistics are minutes (their "tickets" column is a count).
+MINUTE_REPORTS = ("first_response", "resolution")
+#: Columns and totals that are minutes or percentages in any report.
+MINUTE_NAMES = ("frt_median", "resolution_median")
+
+
+def unit(report: Report, name: str) -> str:
+    """ " min" for minutes, "%" for rates, "" for counts and anything unknown."""
+    if name.endswith("_rate"):
+        return "%"
+    statistic = any(word in name for word in ("median", "p90", "mean", "average"))
+    if name in MINUTE_NAMES or (report.name in MINUTE_REPORTS and statistic):
+        return " min"
+    return ""
+
+
 def _chart_columns(report: Report) -> list[int]:
-    """Columns of one kind, so one axis fits them: counts if there are several, else statistics."""
+    """Columns of one kind, so one axis fits them: counts if there are several, else statistics
+    (calendar-time ones when business-time ones stand beside them: the table has those)."""
     numeric = _numeric_columns(report)
     stats = [i for i in numeric if any(w in report.columns[i].lower() for w in STATS)]
     counts = [i for i in numeric if i not in stats]
     chosen = counts if len(counts) >= 2 or not stats else stats
-    return chosen[:MAX_CHART_COLUMNS]
+    calendar = [i for i in chosen if "business" not in report.columns[i].lower()]
+    return (calendar or chosen)[:MAX_CHART_COLUMNS]
 
 
 def _numeric_columns(report: Report) -> list[int]:
@@ -42,10 +61,15 @@ def _numeric_columns(report: Report) -> list[int]:
 
 
 def figures(report: Report, kind: str = "") -> list[Markup]:
-    """The report's chart(s), each with a table of the same numbers."""
+    """The report's chart(s), each with a table of the same numbers.
+
+    `kind` "bar" draws per-day series as bars. Stacking only means something where the parts
+    add up to a whole (volume split by a group over time, drawn by the page); the figures of
+    one report overlap (created, solved, reopened…; median under p90), so they are never
+    stacked, and figures per group are always bars side by side."""
     out = []
     if report.series:
-        chart_kind: Kind = kind if kind in ("line", "bar", "stacked") else "line"  # type: ignore[assignment]
+        chart_kind: Kind = "bar" if kind == "bar" else "line"
         chart = from_series(
             report.label,
             {_label(name): points for name, points in report.series.items()},
@@ -56,9 +80,8 @@ def figures(report: Report, kind: str = "") -> list[Markup]:
     columns = _chart_columns(report)
     by_day = bool(report.columns) and report.columns[0] == "day"
     if report.rows and columns and not (report.series and by_day):
-        chart_kind = kind if kind in ("bar", "stacked") else "bar"  # type: ignore[assignment]
         chart = Chart(
-            kind=chart_kind,
+            kind="bar",
             title=f"{report.label} by {report.columns[0].replace('_', ' ')}",
             x=[str(row[0]) if row[0] is not None else "—" for row in report.rows],
             series={
@@ -66,14 +89,38 @@ def figures(report: Report, kind: str = "") -> list[Markup]:
                 for i in columns
             },
             x_title=_label(report.columns[0]),
+            unit=_shared_unit(report, columns),
         )
         out.append(figure(chart))
     return out
 
 
+def _shared_unit(report: Report, columns: list[int]) -> str:
+    units = {unit(report, report.columns[i]) for i in columns}
+    return units.pop() if len(units) == 1 else ""
+
+
 def full_table(report: Report) -> bool:
-    """A per-day table repeats the series chart's own data table: show it only once."""
-    return bool(report.rows) and not (report.series and report.columns[:1] == ["day"])
+    """The whole table, unless a chart's own data table already shows exactly the same numbers:
+    a per-day table repeats the series chart's, and a table whose every figure is charted (with
+    no gaps, which a chart would draw as 0) repeats the bar chart's."""
+    if not report.rows:
+        return False
+    if report.series and report.columns[:1] == ["day"]:
+        return False
+    charted = _chart_columns(report)
+    gaps = any(row[i] is None for row in report.rows for i in charted if i < len(row))
+    return gaps or len(charted) < len(report.columns) - 1
+
+
+def headers(report: Report) -> list[str]:
+    """Column headings of the full table, with the unit of the figures: "Median (min)"."""
+    out = []
+    for name in report.columns:
+        suffix = unit(report, name).strip()
+        label = name.replace("_", " ").capitalize()
+        out.append(f"{label} ({suffix})" if suffix else label)
+    return out
 
 
 def cell(value: Any) -> str:
@@ -84,6 +131,11 @@ def cell(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
+def _figure(value: float | None, suffix: str) -> str:
+    """A total as a card shows it: minutes read as a duration ("2 h 15 min")."""
+    return duration(value) if suffix == " min" else number(value, suffix)
+
+
 def totals(report: Report) -> list[dict[str, Any]]:
     """Each total with the previous period's and the change: ▲/▼ and a percentage."""
     out = []
@@ -92,8 +144,8 @@ def totals(report: Report) -> list[dict[str, Any]]:
         item: dict[str, Any] = {
             "name": name,
             "label": _label(name),
-            "value": number(value),
-            "previous": number(before) if before is not None else None,
+            "value": _figure(value, unit(report, name)),
+            "previous": _figure(before, unit(report, name)) if before is not None else None,
             "arrow": "",
             "change": "",
             "direction": "same",

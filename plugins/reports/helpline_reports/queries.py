@@ -1,125 +1,232 @@
-"""SQL over the facts and rollups: counts per day, values per group, labels for group keys."""
+"""SQL over the facts, transitions and rollups: counts per day, statistics per group, labels.
+
+Every query reads the facts as `reports_ticket AS "ticket"` (and the transitions as
+`reports_transition AS "ticket"`), so the conditions of
+:func:`helpline_reports.filters.ticket_conditions` (the viewer's visibility included) apply to
+them as they would to the ticket table. Medians and 90th percentiles come from histograms the
+database aggregates (one row per group and whole minute), so a million tickets never travel to
+Python, and both backends run the same SQL and give the same numbers.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
 
+import msgspec
+
 from helpline import db
 from helpline.runtime import Helpline
 from helpline_reports import filters as f_sql
+from helpline_reports.tables import KINDS
 
-#: group_by → SQL expression over reports_ticket AS f ("day" is the day column of the query).
-GROUP_COLUMNS = {
-    "team": "f.team_id",
-    "agent": "f.assignee_id",
-    "channel": "f.channel",
-    "type": "f.type",
-    "priority": "f.priority",
-    "organization": "f.organization_id",
-    "tag": "tg.tag",
-}
-_TAG_JOIN = " JOIN ticket_tag tg ON tg.ticket = f.ticket_id"
+FACTS = 'reports_ticket "ticket"'
+MOVES = 'reports_transition "ticket"'
 
 
-def percentile(values: list[float], p: float) -> float | None:
-    """Linear interpolation between closest ranks (median of 10 and 20 is 15); None if empty."""
-    if not values:
-        return None
-    values = sorted(values)
-    pos = (len(values) - 1) * p
-    low = int(pos)
-    high = min(low + 1, len(values) - 1)
-    return round(values[low] + (values[high] - values[low]) * (pos - low), 2)
+class Stats(msgspec.Struct, frozen=True):
+    """Count, mean, median and 90th percentile of a set of values (None when empty)."""
+
+    count: int = 0
+    mean: float | None = None
+    median: float | None = None
+    p90: float | None = None
 
 
-def _group(group_by: str | None, day_column: str) -> tuple[str, str]:
-    if group_by in (None, "day"):
-        return day_column, ""
-    return GROUP_COLUMNS[group_by], _TAG_JOIN if group_by == "tag" else ""
+def _whole(helpline: Helpline, expression: str) -> str:
+    """`expression` rounded to a whole number, halves up, alike on both backends."""
+    if helpline.is_postgres:
+        return f"CAST(FLOOR({expression} + 0.5) AS INTEGER)"
+    return f"CAST({expression} + 0.5 AS INTEGER)"  # SQLite's CAST truncates (values are >= 0)
 
 
-async def counts_per_day(
-    helpline: Helpline, actor: Any, filters: Any, day_column: str
-) -> dict[str, int]:
-    """{day: tickets whose `day_column` (created_day, solved_day, reopened_day) is that day}."""
-    where, args = f_sql.where(actor, filters, f"f.{day_column}")
+Histogram = dict[int, int]  # whole value -> how many
+
+
+def _at_rank(ranked: list[tuple[int, int]], rank: int) -> int:
+    seen = 0
+    for value, count in ranked:
+        seen += count
+        if rank < seen:
+            return value
+    return ranked[-1][0]
+
+
+def summarize(histogram: Histogram, total: float) -> Stats:
+    """Count, mean (of the exact values, whose sum is `total`), median and p90 (of the whole
+    values, interpolated between closest ranks) from a histogram."""
+    n = sum(histogram.values())
+    if not n:
+        return Stats()
+    ranked = sorted(histogram.items())
+
+    def percentile_of(tenths: int) -> float:
+        low, rest = divmod((n - 1) * tenths, 10)
+        value = _at_rank(ranked, low)
+        if rest:
+            value += (_at_rank(ranked, low + 1) - value) * rest / 10
+        return round(value, 2)
+
+    return Stats(count=n, mean=round(total / n, 2), median=percentile_of(5), p90=percentile_of(9))
+
+
+async def histograms(
+    helpline: Helpline,
+    actor: Any,
+    filters: Any,
+    expression: str,
+    day_column: str,
+    group_by: str | None = None,
+) -> dict[Any, tuple[Histogram, float]]:
+    """{group: (histogram of `expression` rounded to whole numbers, sum of the exact values)}
+    for the tickets whose `day_column` is in the range; group_by None: one group keyed None.
+
+    One aggregate query: the database returns at most one row per group and distinct whole value
+    (a few thousand for durations in minutes), never one row per ticket."""
+    if group_by is None:
+        group, join = "NULL", ""
+    else:
+        group, join = f_sql.group_expression(group_by, f'"ticket".{day_column}')
+    where, args = f_sql.where(actor, filters, f'"ticket".{day_column}')
+    whole = _whole(helpline, expression)
+    grouping = f"{group}, {whole}" if group_by is not None else whole
     rows = await db.fetch(
         helpline.engine,
-        f"SELECT f.{day_column} AS day, COUNT(*) AS n FROM reports_ticket f WHERE {where} "
-        f"GROUP BY f.{day_column}",
+        f"SELECT {group} AS grp, {whole} AS v, COUNT(*) AS c, SUM({expression}) AS s "
+        f"FROM {FACTS}{join} WHERE {where} AND {expression} IS NOT NULL GROUP BY {grouping}",
         *args,
     )
-    return {r["day"]: int(r["n"]) for r in rows}
+    out: dict[Any, tuple[Histogram, float]] = {}
+    for r in rows:
+        histogram, total = out.get(r["grp"], ({}, 0.0))
+        histogram[int(r["v"])] = histogram.get(int(r["v"]), 0) + int(r["c"])
+        out[r["grp"]] = (histogram, total + float(r["s"]))
+    return out
+
+
+async def stats(
+    helpline: Helpline,
+    actor: Any,
+    filters: Any,
+    expression: str,
+    day_column: str,
+    group_by: str | None = None,
+) -> tuple[dict[Any, Stats], Stats]:
+    """({group: Stats}, Stats of every ticket) of `expression` over the tickets whose
+    `day_column` is in the range. Medians and p90 are of the values rounded to whole numbers
+    (durations: whole minutes); means are exact."""
+    found = await histograms(helpline, actor, filters, expression, day_column, group_by)
+    groups = {key: summarize(h, total) for key, (h, total) in found.items()}
+    if group_by == "tag":  # a ticket sits under each of its tags: count it once overall
+        every = await histograms(helpline, actor, filters, expression, day_column)
+        return groups, summarize(*every.get(None, ({}, 0.0)))
+    merged: Histogram = {}
+    for histogram, _ in found.values():
+        for value, count in histogram.items():
+            merged[value] = merged.get(value, 0) + count
+    return groups, summarize(merged, sum(total for _, total in found.values()))
+
+
+async def group_counts(
+    helpline: Helpline,
+    actor: Any,
+    filters: Any,
+    day_column: str,
+    group_by: str | None,
+    sums: tuple[str, ...] = (),
+) -> dict[Any, list[int]]:
+    """{group: [tickets, SUM(each of `sums`)...]} for the tickets whose `day_column` is in range
+    (group_by None: one group, keyed None)."""
+    if group_by is None:
+        group, join, grouping = "NULL", "", ""
+    else:
+        group, join = f_sql.group_expression(group_by, f'"ticket".{day_column}')
+        grouping = f" GROUP BY {group}"
+    where, args = f_sql.where(actor, filters, f'"ticket".{day_column}')
+    extra = "".join(f', SUM("ticket".{c}) AS s{i}' for i, c in enumerate(sums))
+    rows = await db.fetch(
+        helpline.engine,
+        f"SELECT {group} AS grp, COUNT(*) AS n{extra} FROM {FACTS}{join} WHERE {where}{grouping}",
+        *args,
+    )
+    return {
+        r["grp"]: [int(r["n"]), *(int(r[f"s{i}"] or 0) for i in range(len(sums)))] for r in rows
+    }
+
+
+async def transition_counts(
+    helpline: Helpline, actor: Any, filters: Any, group_by: str | None
+) -> dict[Any, dict[str, int]]:
+    """{group: {kind: transitions in the range}} (group "day": the day of the transition)."""
+    group, join = f_sql.group_expression(group_by, '"ticket".day')
+    parts, args = f_sql.ticket_conditions(actor, filters)
+    extra = "".join(f" AND {p}" for p in parts)
+    rows = await db.fetch(
+        helpline.engine,
+        f'SELECT {group} AS grp, "ticket".kind AS kind, COUNT(*) AS n FROM {MOVES}{join} '
+        f'WHERE "ticket".day BETWEEN {{}} AND {{}}{extra} GROUP BY {group}, "ticket".kind',
+        filters.start.isoformat(),
+        filters.end.isoformat(),
+        *args,
+    )
+    out: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(KINDS, 0))
+    for r in rows:
+        out[r["grp"]][r["kind"]] = int(r["n"])
+    return out
 
 
 async def volume_per_day(helpline: Helpline, actor: Any, filters: Any) -> dict[str, list[int]]:
-    """{day: [created, solved, reopened]} from the daily rollups when they can answer."""
-    out: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    """{day: [created, solved, reopened, merged]}, from the daily rollups when they can answer."""
+    out: dict[str, list[int]] = defaultdict(lambda: [0] * (1 + len(KINDS)))
     if f_sql.rollup_ok(actor, filters):
         where, args = f_sql.rollup_where(filters)
+        sums = ", ".join(f"SUM(d.{c}) AS {c}" for c in ("created", *KINDS))
         rows = await db.fetch(
             helpline.engine,
-            "SELECT d.day AS day, SUM(d.created) AS c, SUM(d.solved) AS s, SUM(d.reopened) AS r "
-            f"FROM reports_daily d WHERE {where} GROUP BY d.day",
+            f"SELECT d.day AS day, {sums} FROM reports_daily d WHERE {where} GROUP BY d.day",
             *args,
         )
         for r in rows:
-            out[r["day"]] = [int(r["c"] or 0), int(r["s"] or 0), int(r["r"] or 0)]
+            out[r["day"]] = [int(r[c] or 0) for c in ("created", *KINDS)]
         return out
-    for index, column in enumerate(("created_day", "solved_day", "reopened_day")):
-        for d, n in (await counts_per_day(helpline, actor, filters, column)).items():
-            out[d][index] = n
+    for d, (n,) in (await group_counts(helpline, actor, filters, "created_day", "day")).items():
+        out[d][0] = n
+    for d, kinds in (await transition_counts(helpline, actor, filters, "day")).items():
+        out[d][1:] = [kinds[k] for k in KINDS]
     return out
 
 
 async def open_before(helpline: Helpline, actor: Any, filters: Any) -> int:
-    """Tickets created before the range and not solved before it (the backlog it starts with)."""
+    """Tickets unsolved when the range starts: created before it, minus solves and merges, plus
+    reopens before it."""
     start = filters.start.isoformat()
     if f_sql.rollup_ok(actor, filters):
         where, args = f_sql.rollup_where(filters)
         where = where.replace("d.day BETWEEN {} AND {}", "d.day < {}")
         value = await db.fetchval(
             helpline.engine,
-            "SELECT COALESCE(SUM(d.created), 0) - COALESCE(SUM(d.solved), 0) AS n "
+            "SELECT COALESCE(SUM(d.created - d.solved - d.merged + d.reopened), 0) AS n "
             f"FROM reports_daily d WHERE {where}",
             start,
             *args[2:],
         )
         return int(value or 0)
-    parts, args = f_sql.dimension_where(actor, filters)
+    parts, args = f_sql.ticket_conditions(actor, filters)
     extra = "".join(f" AND {p}" for p in parts)
-    value = await db.fetchval(
+    created = await db.fetchval(
         helpline.engine,
-        "SELECT COUNT(*) AS n FROM reports_ticket f WHERE f.created_day < {} "
-        f"AND (f.solved_day IS NULL OR f.solved_day >= {{}}){extra}",
-        start,
+        f'SELECT COUNT(*) AS n FROM {FACTS} WHERE "ticket".created_day < {{}}{extra}',
         start,
         *args,
     )
-    return int(value or 0)
-
-
-async def values(
-    helpline: Helpline,
-    actor: Any,
-    filters: Any,
-    columns: list[str],
-    day_column: str,
-    group_by: str | None = None,
-    not_null: str | None = None,
-) -> list[dict[str, Any]]:
-    """Rows of `columns` (plus `grp`) for tickets whose `day_column` is in the range."""
-    group, join = _group(group_by, f"f.{day_column}")
-    where, args = f_sql.where(actor, filters, f"f.{day_column}")
-    if not_null:
-        where += f" AND f.{not_null} IS NOT NULL"
-    cols = ", ".join(f"f.{c} AS {c}" for c in columns)
-    return await db.fetch(
+    moved = await db.fetchval(
         helpline.engine,
-        f"SELECT {group} AS grp, {cols} FROM reports_ticket f{join} WHERE {where}",
+        "SELECT COALESCE(SUM(CASE WHEN \"ticket\".kind = 'reopened' THEN 1 ELSE -1 END), 0) "
+        f'AS n FROM {MOVES} WHERE "ticket".day < {{}}{extra}',
+        start,
         *args,
     )
+    return int(created or 0) + int(moved or 0)
 
 
 async def labels(helpline: Helpline, group_by: str | None, keys: list[Any]) -> dict[Any, str]:

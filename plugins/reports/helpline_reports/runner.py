@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
 from helpline.errors import Forbidden, NotFound
 from helpline.runtime import Helpline
 from helpline_reports import queries as q
+from helpline_reports.facts import has_calendar_hook
 from helpline_reports.metrics import REPORTS, Filters, Report, ReportSpec
 
 VIEW = "reports.view"
@@ -94,7 +94,7 @@ async def volume(helpline: Helpline, actor: Any, filters: Filters) -> Report:
         metric: [(d, float(per_day[d.isoformat()][i])) for d in days]
         for i, metric in enumerate(("created", "solved", "reopened"))
     }
-    rows = [[d.isoformat(), *per_day[d.isoformat()]] for d in days]
+    rows = [[d.isoformat(), *per_day[d.isoformat()][:3]] for d in days]
     totals = {m: float(sum(v for _, v in points)) for m, points in series.items()}
     return Report(
         name="volume",
@@ -111,8 +111,8 @@ async def backlog(helpline: Helpline, actor: Any, filters: Filters) -> Report:
     per_day = await q.volume_per_day(helpline, actor, filters)
     points, rows = [], []
     for d in _days(filters):
-        created, solved, _ = per_day[d.isoformat()]
-        level += created - solved
+        created, solved, reopened, merged = per_day[d.isoformat()]
+        level += created - solved - merged + reopened
         points.append((d, float(level)))
         rows.append([d.isoformat(), level])
     return Report(
@@ -125,8 +125,9 @@ async def backlog(helpline: Helpline, actor: Any, filters: Filters) -> Report:
     )
 
 
-def _stats(values: list[float]) -> list[Any]:
-    return [len(values), q.percentile(values, 0.5), q.percentile(values, 0.9)]
+def _business(column: str, business: str) -> str:
+    """Business minutes where a calendar applied, else calendar minutes."""
+    return f'COALESCE("ticket".{business}, "ticket".{column})'
 
 
 async def _distribution(
@@ -139,30 +140,33 @@ async def _distribution(
     day_column: str,
 ) -> Report:
     group_by = filters.group_by or REPORTS[name].group_by
-    rows = await q.values(
-        helpline, actor, filters, [calendar, business], day_column, group_by, not_null=calendar
-    )
-    groups: dict[Any, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-    everything: tuple[list[float], list[float]] = ([], [])
-    for r in rows:
-        minutes = float(r[calendar])
-        worked = float(r[business]) if r[business] is not None else minutes
-        for bucket in (groups[r["grp"]], everything):
-            bucket[0].append(minutes)
-            bucket[1].append(worked)
-    names = await q.labels(helpline, group_by, list(groups))
+    worked = _business(calendar, business)
+    plain = f'"ticket".{calendar}'
+    by_group, every = await q.stats(helpline, actor, filters, plain, day_column, group_by)
+    by_group_worked, every_worked = by_group, every
+    if has_calendar_hook(helpline):  # else there are no business minutes: they are the same
+        by_group_worked, every_worked = await q.stats(
+            helpline, actor, filters, worked, day_column, group_by
+        )
+    names = await q.labels(helpline, group_by, list(by_group))
+    empty = q.Stats()
     table = [
-        [names[k], *_stats(cal), *_stats(work)[1:]]
-        for k, (cal, work) in sorted(groups.items(), key=lambda kv: str(names[kv[0]]))
+        [
+            names[k],
+            s.count,
+            s.median,
+            s.p90,
+            by_group_worked.get(k, empty).median,
+            by_group_worked.get(k, empty).p90,
+        ]
+        for k, s in sorted(by_group.items(), key=lambda kv: str(names[kv[0]]))
     ]
-    count, median, p90 = _stats(everything[0])
-    _, b_median, b_p90 = _stats(everything[1])
-    totals = {"tickets": float(count)}
+    totals = {"tickets": float(every.count)}
     for key, value in (
-        ("median", median),
-        ("p90", p90),
-        ("business_median", b_median),
-        ("business_p90", b_p90),
+        ("median", every.median),
+        ("p90", every.p90),
+        ("business_median", every_worked.median),
+        ("business_p90", every_worked.p90),
     ):
         if value is not None:
             totals[key] = float(value)
@@ -201,18 +205,15 @@ async def resolution(helpline: Helpline, actor: Any, filters: Filters) -> Report
 
 async def replies(helpline: Helpline, actor: Any, filters: Filters) -> Report:
     group_by = filters.group_by or REPORTS["replies"].group_by
-    rows = await q.values(helpline, actor, filters, ["agent_replies"], "solved_day", group_by)
-    groups: dict[Any, list[float]] = defaultdict(list)
-    for r in rows:
-        groups[r["grp"]].append(float(r["agent_replies"]))
-    every = [v for vs in groups.values() for v in vs]
+    column = '"ticket".agent_replies'
+    groups, every = await q.stats(helpline, actor, filters, column, "solved_day", group_by)
     names = await q.labels(helpline, group_by, list(groups))
 
-    def line(vs: list[float]) -> list[Any]:
-        return [len(vs), round(sum(vs) / len(vs), 2) if vs else None, *_stats(vs)[1:]]
+    def line(s: q.Stats) -> list[Any]:
+        return [s.count, s.mean, s.median, s.p90]
 
     table = [
-        [names[k], *line(v)] for k, v in sorted(groups.items(), key=lambda kv: str(names[kv[0]]))
+        [names[k], *line(s)] for k, s in sorted(groups.items(), key=lambda kv: str(names[kv[0]]))
     ]
     totals = dict(zip(("tickets", "mean", "median", "p90"), line(every), strict=True))
     return Report(
@@ -224,27 +225,25 @@ async def replies(helpline: Helpline, actor: Any, filters: Filters) -> Report:
     )
 
 
+def rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 2) if whole else None
+
+
 async def one_touch(helpline: Helpline, actor: Any, filters: Filters) -> Report:
     group_by = filters.group_by or REPORTS["one_touch"].group_by
-    rows = await q.values(helpline, actor, filters, ["one_touch"], "solved_day", group_by)
-    groups: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
-    for r in rows:
-        groups[r["grp"]][0] += 1
-        groups[r["grp"]][1] += int(r["one_touch"])
+    groups = await q.group_counts(helpline, actor, filters, "solved_day", group_by, ("one_touch",))
     names = await q.labels(helpline, group_by, list(groups))
-
-    def rate(solved: int, touched: int) -> float | None:
-        return round(100 * touched / solved, 2) if solved else None
-
     table = [
-        [names[k], s, t, rate(s, t)]
+        [names[k], s, t, rate(t, s)]
         for k, (s, t) in sorted(groups.items(), key=lambda kv: str(names[kv[0]]))
     ]
+    if group_by == "tag":  # a ticket with two tags sits in two rows: count it once in totals
+        groups = await q.group_counts(helpline, actor, filters, "solved_day", None, ("one_touch",))
     solved = sum(s for s, _ in groups.values())
     touched = sum(t for _, t in groups.values())
     totals = {"solved": float(solved), "one_touch": float(touched)}
     if solved:
-        totals["rate"] = float(rate(solved, touched) or 0)
+        totals["rate"] = float(rate(touched, solved) or 0)
     return Report(
         name="one_touch",
         label="",

@@ -1,9 +1,11 @@
 """Scheduled reports: a report with saved filters, sent weekly, monthly or on a cron timetable.
 
 Each schedule has one keyed job (`reports.schedule:<id>`) queued for its next run. The job sends
-every recipient, through the core `deliver_notification` hook, a signed link that expires after
-LINK_LIFETIME: the hook carries no attachments, so the CSV is downloaded from the link (see
-`helpline_reports.schedule_pages.signed_download`), run as the recipient, with what they may see.
+every recipient, through the core `deliver_notification` hook, the report run as that recipient
+(with what they may see) attached as CSV and/or XLSX (`helpline_reports.schedule_mail`), plus a
+link to the live page and a signed link that expires after LINK_LIFETIME to download the CSV
+without signing in (`helpline_reports.schedule_pages.signed_download`), for channels that carry
+no files.
 """
 
 from __future__ import annotations
@@ -21,7 +23,11 @@ from helpline.model import Actor
 from helpline.runtime import Helpline
 from helpline.services import users
 from helpline.tables import User
-from helpline_reports.form import preset_range
+from helpline_reports import schedule_mail
+from helpline_reports.downloads import TICKETS
+from helpline_reports.form import preset_range, read
+from helpline_reports.metrics import Filters
+from helpline_reports.runner import available
 from helpline_reports.tables_schedule import ReportSchedule
 
 SEND = "reports.send_schedule"
@@ -73,8 +79,11 @@ async def validate(helpline: Helpline, data: dict[str, str], reports: dict[str, 
     name = (data.get("name") or "").strip()
     if not name or len(name) > 200:
         raise Invalid("name", "give the schedule a name (up to 200 characters)")
-    if data.get("report") not in reports:
+    if data.get("report") not in reports and data.get("report") != TICKETS:
         raise Invalid("report", "choose a report")
+    formats = data.get("formats") or "both"
+    if formats not in schedule_mail.FORMATS:
+        raise Invalid("formats", "attach CSV, XLSX or both")
     frequency = data.get("frequency") or ""
     if frequency not in FREQUENCIES:
         raise Invalid("frequency", "choose weekly, monthly or cron")
@@ -89,6 +98,7 @@ async def validate(helpline: Helpline, data: dict[str, str], reports: dict[str, 
         "filters": (data.get("filters") or "").strip()[:1000],
         "frequency": frequency,
         "cron": cron,
+        "formats": formats,
         "recipients": ",".join(
             map(str, await _recipient_ids(helpline, data.get("recipients", "")))
         ),
@@ -153,37 +163,62 @@ def read_link(helpline: Helpline, token: str) -> dict[str, Any]:
 
 
 async def send(helpline: Helpline, payload: dict[str, Any]) -> None:
-    """The job: send each recipient a link to this run's CSV, then queue the next run."""
+    """The job: send each recipient this run's report as files and links, then queue the next."""
     row = await ReportSchedule.select().where(ReportSchedule.id == payload["id"]).first()
     if row is None or not row["active"]:
         return
     now = helpline.now()
     query = link_query(row["filters"], now.date())
+    filters = read(dict(parse_qsl(query)), now.date()).filters
+    spec = (await available(helpline)).get(row["report"])
+    label = spec.label if spec else "All tickets" if row["report"] == TICKETS else row["report"]
     for user_id in [int(i) for i in row["recipients"].split(",") if i.strip()]:
         try:
             person = await users.load_actor(helpline, user_id)
         except NotFound:
             continue
         if not (person.active and person.staff and person.can(MANAGE)):
-            continue
-        url = link(helpline, row, user_id, query)
-        body = (
-            f"Your scheduled report “{row['name']}” is ready.\n\n"
-            f"Download it as CSV (the link works for {LINK_LIFETIME.days} days):\n{url}\n"
-        )
-        taken = await helpline.hook_first(
-            "deliver_notification",
-            helpline=helpline,
-            recipient=person,
-            subject=f"Report: {row['name']}",
-            body=body,
-            ticket=None,
-        )
-        if not taken:
-            log.info("scheduled report %s for %s: no channel took it", row["id"], person.email)
+            continue  # lost access to reports: gets nothing
+        await _send_to(helpline, row, person, label, filters, query)
     run_at = next_run(row["frequency"], row["cron"], now)
     async with helpline.transaction():
         await ReportSchedule.update(
             {ReportSchedule.last_run_at: now, ReportSchedule.next_run_at: run_at}
         ).where(ReportSchedule.id == row["id"])
         await jobs.enqueue(helpline, SEND, {"id": row["id"]}, run_at=run_at, key=key(row["id"]))
+
+
+async def _send_to(
+    helpline: Helpline,
+    row: dict[str, Any],
+    person: Actor,
+    label: str,
+    filters: Filters | None,
+    query: str,
+) -> None:
+    if filters is None:
+        files, note = [], "The schedule's filters are not valid any more, so nothing is attached."
+    else:
+        # Run as the recipient: the files never show more than they may see.
+        try:
+            files, note = await schedule_mail.report_files(
+                helpline, person, row["report"], filters, row["formats"]
+            )
+        except Exception:  # the others still get theirs, and this one the links
+            log.exception("scheduled report %s: the files for %s failed", row["id"], person.email)
+            files, note = [], "The files could not be made this time, so nothing is attached."
+    url = link(helpline, row, person.id, query)
+    body = schedule_mail.message(
+        helpline, row, label, filters, files, note, url, query, LINK_LIFETIME.days
+    )
+    taken = await helpline.hook_first(
+        "deliver_notification",
+        helpline=helpline,
+        recipient=person,
+        subject=f"Report: {row['name']}",
+        body=body,
+        ticket=None,
+        attachments=files,
+    )
+    if not taken:
+        log.info("scheduled report %s for %s: no channel took it", row["id"], person.email)

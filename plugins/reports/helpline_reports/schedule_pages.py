@@ -1,5 +1,5 @@
 """`/p/reports/schedules`: define and remove scheduled reports; `/p/reports/link/<token>`: the
-signed download a scheduled report's email links to."""
+signed download a scheduled report's message links to (next to the attached files)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from litestar.response import Redirect, Stream, Template
 
 from helpline.errors import Forbidden, Invalid, NotFound
 from helpline.services import users
-from helpline_reports import schedule
-from helpline_reports.downloads import stream
+from helpline_reports import schedule, schedule_mail
+from helpline_reports.downloads import TICKETS, stream
 from helpline_reports.form import read
 from helpline_reports.runner import available
 from helpline_web.api.auth import HelplineDep
@@ -40,7 +40,9 @@ async def _render(
         schedules=await schedule.list_schedules(),
         reports=await available(helpline),
         frequencies=schedule.FREQUENCIES,
-        values=values or {"frequency": "weekly", "filters": "preset=7d"},
+        formats=schedule_mail.FORMATS,
+        tickets=TICKETS,
+        values=values or {"frequency": "weekly", "filters": "preset=7d", "formats": "both"},
         errors=errors or {},
     )
 

@@ -16,6 +16,8 @@ class ReportSchedule(Table, tablename="reports_schedule"):
     #: weekly, monthly or cron (then `cron` holds the expression).
     frequency = Varchar(16)
     cron = Varchar(100, default="")
+    #: Files attached to each run: csv, xlsx or both.
+    formats = Varchar(16, default="both")
     #: Comma-separated user ids; each recipient gets a link that runs the report as them.
     recipients = Text(default="")
     created_by = Integer(null=True, default=None)

@@ -14,11 +14,14 @@ from markupsafe import Markup
 
 from helpline.model import Actor
 from helpline.runtime import Helpline
+from helpline.services.ticket_lists import list_options
 from helpline.services.ticket_queries import list_tickets
 
 VIEW = "reports.view"
 #: Status categories of tickets still waiting for work.
 UNSOLVED = ["new", "open", "pending", "on_hold"]
+#: The SLA plugin's ticket-list filter for tickets with an overdue target.
+OVERDUE = "sla_breached"
 #: Widgets of this plugin carry a key starting with this, so its own pages can tell them apart.
 KEY = "reports."
 log = logging.getLogger("helpline.reports")
@@ -42,12 +45,35 @@ async def _count(helpline: Helpline, viewer: Actor, **where: Any) -> int:
 
 
 async def live_counts(helpline: Helpline, viewer: Actor) -> dict[str, int]:
-    """Open, unassigned and the viewer's own open tickets, among those the viewer may see."""
-    return {
+    """Open, unassigned, overdue and the viewer's own open tickets, among those the viewer may
+    see. "overdue" is there only while a plugin (the SLA one) offers the `sla_breached` filter:
+    without it nothing is overdue, which is not the same as none being late."""
+    counts = {
         "open": await _count(helpline, viewer, status_categories=UNSOLVED),
         "unassigned": await _count(helpline, viewer, status_categories=UNSOLVED, unassigned=True),
-        "mine": await _count(helpline, viewer, status_categories=UNSOLVED, assignee_id=viewer.id),
     }
+    if OVERDUE in (await list_options(helpline, viewer)).filters:
+        counts["overdue"] = await _count(
+            helpline, viewer, status_categories=UNSOLVED, filters=[OVERDUE]
+        )
+    counts["mine"] = await _count(
+        helpline, viewer, status_categories=UNSOLVED, assignee_id=viewer.id
+    )
+    return counts
+
+
+#: What each live count is called and the queue view listing the same tickets.
+LIVE = {
+    "open": ("open", "/tickets?category=unsolved"),
+    "unassigned": ("unassigned", "/tickets?category=unsolved&assignee=none"),
+    "overdue": ("overdue", f"/tickets?category=unsolved&filter={OVERDUE}"),
+    "mine": ("assigned to you", "/tickets?category=unsolved&assignee=me"),
+}
+
+
+def may_open_queue(viewer: Actor) -> bool:
+    """The queue is for staff who see all tickets or their teams' (its own guard says so)."""
+    return viewer.staff and (viewer.can("tickets.view_all") or viewer.can("tickets.view_team"))
 
 
 def week_start(helpline: Helpline, viewer: Actor) -> datetime:
@@ -115,7 +141,13 @@ def duration(minutes: float | None) -> str:
 
 
 async def live_widget(helpline: Helpline, viewer: Actor) -> Markup:
-    return partial("_live.html", counts=await live_counts(helpline, viewer))
+    counts = await live_counts(helpline, viewer)
+    link = may_open_queue(viewer)
+    items = [
+        {"key": key, "count": count, "label": LIVE[key][0], "url": LIVE[key][1] if link else ""}
+        for key, count in counts.items()
+    ]
+    return partial("_live.html", items=items)
 
 
 async def others(helpline: Helpline, viewer: Actor) -> list[dict[str, Any]]:

@@ -127,6 +127,13 @@ async def ticket_api_fields(tickets: list[Ticket], actor: Actor) -> dict[int, di
     return await view.api_fields(tickets) if actor.staff else {}
 
 
+@hookimpl(optionalhook=True)
+def report_metrics(helpline: Helpline) -> dict[str, dict[str, Any]]:
+    from helpline_sla import report_compliance
+
+    return {report_compliance.NAME: report_compliance.spec()}
+
+
 @hookimpl
 async def dashboard_widgets(helpline: Helpline, actor: Actor) -> list[dict[str, Any]]:
     from helpline_sla import queue, store

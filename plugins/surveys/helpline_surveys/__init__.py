@@ -138,3 +138,12 @@ async def dashboard_widgets(helpline: Helpline, actor: Actor) -> list[dict[str, 
     if not sees_results(actor):
         return []
     return [{"title": "Customer satisfaction", "html": await view.widget(helpline, actor)}]
+
+
+# Not named `report_metrics`: importing the submodule of that name rebinds the package attribute.
+@hookimpl(optionalhook=True, specname="report_metrics")
+def contribute_reports(helpline: Helpline) -> dict[str, dict[str, Any]]:
+    """CSAT and NPS reports for the reports plugin (called only when it is installed)."""
+    from helpline_surveys.report_metrics import metrics
+
+    return metrics()

@@ -129,3 +129,32 @@ def test_series_with_gaps_are_aligned_by_day():
 def test_a_series_of_the_wrong_length_is_refused():
     with pytest.raises(ValueError):
         Chart(kind="bar", title="x", x=["a"], series={"n": [1, 2]})
+
+
+def test_a_per_day_table_opens_on_its_latest_days():
+    days = from_series("Created", {"web": [(date(2025, 1, 6), 1.0)]})
+    assert 'class="table-wrap report-data timeline"' in figure(days)
+    teams = Chart(kind="bar", title="By team", x=["a"], series={"n": [1.0]})
+    assert 'class="table-wrap report-data"' in figure(teams)
+
+
+def test_counts_get_whole_number_ticks():
+    assert nice_ticks(0, 2, whole=True) == [0, 1, 2]
+    assert nice_ticks(0, 12, whole=True) == [0, 5, 10, 15]
+    tickets = Chart(kind="stacked", title="Created", x=["a", "b"], series={"web": [1, 2]})
+    assert ">0.5<" not in svg(tickets) and ">1.5<" not in svg(tickets)
+
+
+def test_phones_get_the_chart_drawn_narrower_so_its_text_stays_readable():
+    days = [f"2025-01-{d:02d}" for d in range(1, 31)]
+    chart = Chart(kind="line", title="Month", x=days, series={"n": [1.0] * 30})
+    markup = figure(chart)
+    wide = markup[markup.index("<svg") : markup.index("</svg>") + 6]
+    narrow = markup[markup.index("<svg", markup.index("</svg>")) :]
+    narrow = narrow[: narrow.index("</svg>") + 6]
+    assert 'viewBox="0 0 640 300"' in wide and "chart-wide" in wide
+    assert 'viewBox="0 0 360 300"' in narrow and "chart-narrow" in narrow
+    assert parse(wide).get("id") != parse(narrow).get("id"), "ids stay unique on the page"
+    assert len(parse(narrow).findall(f".//{SVG}text[@class='tick x']")) < len(
+        parse(wide).findall(f".//{SVG}text[@class='tick x']")
+    )

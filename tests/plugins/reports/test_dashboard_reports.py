@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -38,6 +39,7 @@ async def test_the_overview_shows_live_counts_key_charts_and_other_plugins_widge
     assert "From elsewhere" in page.text and "<b>42 somethings</b>" in page.text
     assert page.text.count("<svg") >= 2  # volume and backlog
     assert 'hx-trigger="every 60s"' in page.text
+    assert 'href="/p/reports/schedules"' in page.text
 
 
 async def test_live_counts_refresh_on_their_own_and_respect_what_the_viewer_sees(
@@ -95,3 +97,90 @@ async def test_customers_get_no_dashboards_no_live_counts_and_no_widget(signin, 
     web = await signin(customer)
     for url in ("/p/reports/", "/p/reports/me", "/p/reports/live"):
         assert (await web.get(url)).status_code == 403, url
+
+
+async def _round_the_clock_sla(helpline, minutes=60):
+    from helpline_sla import store
+    from helpline_sla.specs import PolicySpec, TargetSpec
+
+    target = TargetSpec(target="first_response", minutes=minutes, business=False, warn_before=0)
+    await store.save_policy(helpline, PolicySpec(name="Fast", targets=[target]))
+
+
+async def test_overdue_tickets_are_counted_from_the_sla_and_link_to_that_queue(
+    signin, factory, clock, helpline, run_jobs, manager
+):
+    clock.freeze(WEDNESDAY)
+    await _round_the_clock_sla(helpline)
+    await factory.ticket(subject="Late one")
+    await factory.ticket(subject="Late two")
+    clock.advance(minutes=90)
+    await factory.ticket(subject="Just in")
+    await run_jobs()
+    page = await (await signin(manager)).get("/p/reports/")
+    assert "<strong>2</strong> overdue" in page.text
+    assert 'href="/tickets?category=unsolved&amp;filter=sla_breached"' in page.text
+    listed = await (await signin(manager)).get("/tickets?category=unsolved&filter=sla_breached")
+    assert "Late one" in listed.text and "Late two" in listed.text
+    assert "Just in" not in listed.text
+
+
+async def test_without_the_sla_plugin_overdue_is_not_shown_at_all(
+    signin, factory, helpline, manager
+):
+    await helpline.set_plugin_enabled("sla", False)
+    await factory.ticket()
+    live = await (await signin(manager)).get("/p/reports/live")
+    assert "<strong>1</strong> open" in live.text
+    assert "overdue" not in live.text
+
+
+async def test_each_live_count_opens_the_queue_view_of_the_same_tickets(
+    signin, factory, clock, agent, manager
+):
+    clock.freeze(WEDNESDAY)
+    await factory.ticket(subject="Nobody yet")
+    await factory.ticket(subject="Agent own one", assignee=agent.id)
+    web = await signin(agent)
+    live = await web.get("/p/reports/live")
+    for url, count in (
+        ("/tickets?category=unsolved", 2),
+        ("/tickets?category=unsolved&amp;assignee=none", 1),
+        ("/tickets?category=unsolved&amp;assignee=me", 1),
+    ):
+        assert f'<a href="{url}"><strong>{count}</strong>' in live.text, url
+    mine = await web.get("/tickets?category=unsolved&assignee=me")
+    assert "Agent own one" in mine.text and "Nobody yet" not in mine.text
+    unassigned = await web.get("/tickets?category=unsolved&assignee=none")
+    assert "Nobody yet" in unassigned.text and "Agent own one" not in unassigned.text
+
+
+async def test_the_overview_stacks_the_tickets_created_each_day_by_channel(
+    signin, factory, clock, manager
+):
+    clock.freeze(WEDNESDAY)
+    await factory.ticket(channel="email")
+    await factory.ticket(channel="email")
+    await factory.ticket(channel="phone")
+    await factory.ticket(channel="carrier pigeon")
+    page = await (await signin(manager)).get("/p/reports/")
+    assert "Tickets created by channel, last 30 days" in page.text
+    assert "chart-stacked" in page.text
+    start = page.text.index("Tickets created by channel")
+    table = page.text[page.text.index('class="chart-data"', start) :]
+    table = table[: table.index("</table>")]
+    header = table[: table.index("</thead>")]
+    assert [c for c in ("email", "phone", "Other", "web") if f">{c}<" in header] == [
+        "email",
+        "phone",
+        "Other",
+    ], "channels with tickets, the unknown ones added up as Other"
+    today = table[table.index("2025-01-08") :]
+    assert [">2<", ">1<", ">1<", ">4<"] == [
+        today[m.start() : m.end()] for m in re.finditer(r">\d+<", today)
+    ]
+
+
+async def test_the_overview_shows_the_surveys_widget_beside_the_live_counts(signin, manager):
+    page = await (await signin(manager)).get("/p/reports/")
+    assert "Customer satisfaction" in page.text

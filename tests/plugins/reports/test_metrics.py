@@ -85,8 +85,9 @@ async def test_volume_counts_created_solved_and_reopened_per_day(helpline, facto
     await history(helpline, factory, clock)
     report = await run_report(helpline, manager, "volume", Filters(start=date(2025, 1, 5), end=DAY))
     assert report.series["created"] == [(date(2025, 1, 5), 0.0), (DAY, 3.0)]
-    assert report.totals == {"created": 3.0, "solved": 2.0, "reopened": 1.0}
-    assert report.rows[-1] == ["2025-01-06", 3, 2, 1]
+    # #2 was solved twice (13:00 and 15:00 after its reopen at 14:00): each solve counts.
+    assert report.totals == {"created": 3.0, "solved": 3.0, "reopened": 1.0}
+    assert report.rows[-1] == ["2025-01-06", 3, 3, 1]
 
 
 async def test_replies_and_one_touch_resolution_on_solved_tickets(
@@ -109,7 +110,7 @@ async def test_breakdown_by_agent_follows_the_reassignment(helpline, factory, cl
     # columns: created, solved, reopened, frt median, resolution median, one-touch rate
     assert report.columns[0] == "agent"
     assert rows["Ann"] == [2, 1, 0, 45.0, 60.0, 100.0]  # #1 and #3: 30, 60
-    assert rows["Bob"] == [1, 1, 1, 120.0, 360.0, 0.0]
+    assert rows["Bob"] == [1, 2, 1, 120.0, 360.0, 0.0]  # #2: solved, reopened, solved
 
 
 async def test_backlog_is_the_unsolved_tickets_at_the_end_of_each_day(
@@ -146,7 +147,7 @@ async def test_filters_narrow_the_figures(helpline, factory, clock, manager):
     mine = await run_report(
         helpline, manager, "volume", Filters(start=DAY, end=DAY, assignee_id=data["b"].id)
     )
-    assert mine.totals == {"created": 1.0, "solved": 1.0, "reopened": 1.0}
+    assert mine.totals == {"created": 1.0, "solved": 2.0, "reopened": 1.0}  # #2 solved twice
 
 
 async def test_customers_and_unknown_reports_are_refused(

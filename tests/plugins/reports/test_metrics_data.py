@@ -16,11 +16,11 @@ ONE_DAY = Filters(start=DAY, end=DAY)
 
 async def _snapshot(helpline):
     facts = await db.fetch(
-        helpline.engine, f"SELECT {', '.join(FACT_COLUMNS)} FROM reports_ticket ORDER BY ticket_id"
+        helpline.engine, f"SELECT {', '.join(FACT_COLUMNS)} FROM reports_ticket ORDER BY id"
     )
     daily = await db.fetch(
         helpline.engine,
-        "SELECT * FROM reports_daily WHERE created + solved + reopened <> 0 "
+        "SELECT * FROM reports_daily WHERE created + solved + reopened + merged <> 0 "
         "ORDER BY day, team_id, channel, priority, type",
     )
     return facts, daily
@@ -119,17 +119,17 @@ class _Csat:
         async def run(helpline, actor, filters):
             return {"columns": ["score"], "rows": [[4.5]], "totals": {"csat": 4.5 + filters.days}}
 
-        return {"csat": {"label": "CSAT", "description": "Mean score", "run": run}}
+        return {"mean_score": {"label": "Mean score", "description": "Mean score", "run": run}}
 
 
 async def test_other_plugins_contribute_reports(helpline, manager):
     helpline.pm.register(_Csat(), name="csat_test")
-    report = await run_report(helpline, manager, "csat", ONE_DAY)
-    assert (report.label, report.rows, report.totals) == ("CSAT", [[4.5]], {"csat": 5.5})
+    report = await run_report(helpline, manager, "mean_score", ONE_DAY)
+    assert (report.label, report.rows, report.totals) == ("Mean score", [[4.5]], {"csat": 5.5})
     assert report.previous == {"csat": 5.5}
     from helpline_reports.runner import available
 
-    assert (await available(helpline))["csat"].label == "CSAT"
+    assert (await available(helpline))["mean_score"].label == "Mean score"
 
 
 async def test_switching_the_plugin_back_on_rebuilds_stale_facts(helpline, factory, run_jobs):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from helpline import hookimpl
 
 MONDAY = datetime(2025, 1, 6, 9, tzinfo=UTC)
 RANGE = "preset=custom&start=2025-01-06&end=2025-01-07"
@@ -115,3 +117,156 @@ async def test_signed_out_visitors_are_sent_to_sign_in(browser_client):
     web = await browser_client()
     response = await web.get("/p/reports/")
     assert response.status_code in (302, 303, 401)
+
+
+class _Contributed:
+    """Another plugin's reports: a per-day series and a table, both reading the filters."""
+
+    @hookimpl(optionalhook=True)
+    def report_metrics(self, helpline):
+        async def trend(helpline, actor, filters):
+            days = [filters.start + timedelta(days=i) for i in range(filters.days)]
+            base = 4.0 if filters.start == MONDAY.date() else 3.0  # the previous period scored less
+            points = [(d, base + i / 10) for i, d in enumerate(days)]
+            return {
+                "columns": ["day", "score"],
+                "rows": [[d.isoformat(), v] for d, v in points],
+                "series": {"score": points},
+                "totals": {"score": base},
+            }
+
+        async def by_team(helpline, actor, filters):
+            who = f"{filters.channel or 'all'} channels"
+            return {
+                "columns": ["team", "responses", "promoters"],
+                "rows": [["Billing", 12, 7], [f"Support ({who})", 30, 21]],
+                "totals": {"responses": 42.0, "promoters": 28.0},
+            }
+
+        async def headline(helpline, actor, filters):
+            return {"totals": {"deflected": 9.0}}
+
+        async def broken(helpline, actor, filters):
+            raise RuntimeError("the plugin has a bug")
+
+        return {
+            "csat_trend": {
+                "label": "CSAT trend",
+                "description": "Mean score per day",
+                "kind": "series",
+                "group_by": "day",
+                "run": trend,
+            },
+            "nps_teams": {
+                "label": "NPS by team",
+                "description": "Promoters per team",
+                "kind": "table",
+                "group_by": "team",
+                "run": by_team,
+            },
+            "headline": {
+                "label": "Deflections",
+                "description": "Just a number",
+                "kind": "series",
+                "group_by": "day",
+                "run": headline,
+            },
+            "broken": {
+                "label": "Broken report",
+                "description": "Always fails",
+                "kind": "table",
+                "group_by": "team",
+                "run": broken,
+            },
+        }
+
+
+async def test_reports_of_other_plugins_are_listed_and_drawn_like_built_in_ones(
+    signin, helpline, manager
+):
+    helpline.pm.register(_Contributed(), name="contributed_test")
+    web = await signin(manager)
+    overview = await web.get("/p/reports/")
+    for name, label in (("csat_trend", "CSAT trend"), ("nps_teams", "NPS by team")):
+        assert f'href="/p/reports/view/{name}"' in overview.text and label in overview.text
+
+    trend = await web.get(f"/p/reports/view/csat_trend?{RANGE}")
+    assert trend.status_code == 200
+    assert "chart-line" in trend.text and 'class="chart-data"' in trend.text
+    assert "4.1" in trend.text  # the second day's score, in the chart's table
+    assert "▲" in trend.text and "33% up vs previous period (3)" in trend.text
+
+    teams = await web.get(f"/p/reports/view/nps_teams?{RANGE}&channel=email")
+    assert teams.status_code == 200
+    assert "chart-bar" in teams.text
+    assert "reports-table" not in teams.text, "every figure is charted: its table is the same"
+    assert "Support (email channels)" in teams.text  # the filters reached the plugin
+    assert "Promoters" in teams.text and "0% vs previous period" in teams.text
+    headline = await web.get(f"/p/reports/view/headline?{RANGE}")
+    assert '<strong class="reports-total-value">9</strong>' in headline.text
+    assert "No tickets match" not in headline.text
+
+    csv = await web.get(f"/p/reports/download/nps_teams?format=csv&{RANGE}")
+    assert csv.status_code == 200 and "Billing,12,7" in csv.text
+
+
+async def test_a_failing_report_of_another_plugin_is_explained_on_its_page(
+    signin, helpline, manager
+):
+    helpline.pm.register(_Contributed(), name="contributed_test")
+    page = await (await signin(manager)).get(f"/p/reports/view/broken?{RANGE}")
+    assert page.status_code == 200
+    assert "could not be computed" in page.text
+
+
+async def test_agents_cannot_open_reports_of_other_plugins(signin, helpline, agent, customer):
+    helpline.pm.register(_Contributed(), name="contributed_test")
+    for actor in (agent, customer):
+        web = await signin(actor)
+        for url in (f"/p/reports/view/csat_trend?{RANGE}", "/p/reports/download/nps_teams"):
+            assert (await web.get(url)).status_code == 403, (actor.role, url)
+
+
+async def test_volume_split_by_channel_is_drawn_as_stacked_bars_over_time(
+    signin, factory, clock, manager
+):
+    clock.freeze(MONDAY)
+    await factory.ticket(channel="email")
+    await factory.ticket(channel="email")
+    await factory.ticket(channel="phone")
+    page = await (await signin(manager)).get(f"/p/reports/view/volume?{RANGE}&group_by=channel")
+    assert page.status_code == 200
+    assert "Tickets created per day by channel" in page.text and "chart-stacked" in page.text
+    figure = page.text[page.text.index("Tickets created per day by channel") :]
+    table = figure[figure.index('class="chart-data"') : figure.index("</table>")]
+    first_day = table[table.index("2025-01-06") : table.index("2025-01-07")]
+    assert [n for n in ("2", "1", "3") if f">{n}<" in first_day] == ["2", "1", "3"]
+    lines = await (await signin(manager)).get(
+        f"/p/reports/view/volume?{RANGE}&group_by=channel&chart=line"
+    )
+    assert "Tickets created per day by channel" in lines.text and "chart-line" in lines.text
+
+
+async def test_a_team_lead_sees_the_figures_and_filters_of_their_own_team_only(
+    signin, helpline, factory, clock, admin
+):
+    from helpline.defaults.roles import AGENT
+    from helpline.services import roles
+
+    await roles.create_role(
+        helpline, admin, name="lead", label="Lead", permissions=[*AGENT, "reports.view"]
+    )
+    mine, other = await factory.team("Mine"), await factory.team("Hidden team")
+    lead = await factory.user("lead", teams=[mine])
+    await _tickets(factory, clock, count=1, team=mine)
+    await _tickets(factory, clock, count=3, team=other)
+    web = await signin(lead)
+    page = await web.get(f"/p/reports/view/volume?{RANGE}")
+    assert page.status_code == 200
+    assert '<strong class="reports-total-value">1</strong>' in page.text
+    assert ">Mine</option>" in page.text and "Hidden team" not in page.text
+    split = await web.get(f"/p/reports/view/volume?{RANGE}&group_by=team")
+    assert "Hidden team" not in split.text
+    overview = await web.get("/p/reports/")
+    assert "<strong>1</strong> open" in overview.text
+    assert 'href="/p/reports/schedules"' not in overview.text, "schedules are for managers"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
 from helpline import hookimpl
-from helpline.services import tickets
 
 
 class Outbox:
@@ -64,29 +62,3 @@ def survey_settings() -> dict[str, Any]:
 @pytest.fixture
 def helpline_settings_overrides(survey_settings):
     return {"plugin": {"surveys": survey_settings}, "base_url": "http://helpdesk.test"}
-
-
-def links_in(body: str) -> list[str]:
-    """The survey links in a message, as paths the test client can open."""
-    return [
-        m.removeprefix("http://helpdesk.test")
-        for m in re.findall(r"http://helpdesk\.test/p/surveys/a/\S+", body)
-    ]
-
-
-def link_for(body: str, rating: int) -> str:
-    return next(link for link in links_in(body) if link.endswith(f"?r={rating}"))
-
-
-async def solve(helpline, actor, ticket, status: str = "solved"):
-    return await tickets.update_ticket(helpline, actor, ticket.number, version=None, status=status)
-
-
-async def solved_and_surveyed(helpline, factory, agent, customer, clock, run_jobs, outbox, **kw):
-    """A ticket of `customer` solved by `agent`, its survey delivered; (ticket, message)."""
-    ticket = await factory.ticket(requester=customer, **kw)
-    await tickets.update_ticket(helpline, agent, ticket.number, version=None, assignee_id=agent.id)
-    await solve(helpline, agent, ticket)
-    clock.advance(minutes=61)
-    await run_jobs()
-    return ticket, outbox.to(customer.email)[-1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from conftest import links_in, solve
+from survey_helpers import links_in, solve
 
 from helpline import jobs
 from helpline_surveys import config, rounds

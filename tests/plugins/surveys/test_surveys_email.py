@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import solve
+from survey_helpers import solve
 
 
 class Sink:

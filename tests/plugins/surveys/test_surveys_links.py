@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import link_for, links_in, solved_and_surveyed
+from survey_helpers import link_for, links_in, solved_and_surveyed
 
 from helpline import signing
 from helpline.services import history

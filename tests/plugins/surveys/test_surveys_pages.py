@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import link_for, solved_and_surveyed
+from survey_helpers import link_for, solved_and_surveyed
 
 from helpline import hookimpl
 

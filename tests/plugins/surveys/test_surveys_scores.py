@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import link_for, solve, solved_and_surveyed
+from survey_helpers import link_for, solve, solved_and_surveyed
 
 from helpline_surveys import answers, scores
 from helpline_surveys.tables import SurveysSent

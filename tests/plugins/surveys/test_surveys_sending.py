@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import solve
+from survey_helpers import solve
 
 from helpline.services import tickets
 from helpline_surveys.tables import SurveysSent

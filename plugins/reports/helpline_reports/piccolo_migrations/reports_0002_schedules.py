@@ -11,6 +11,7 @@ TABLE = (
     "CREATE TABLE reports_schedule ({id}, name VARCHAR(200) NOT NULL, "
     "report VARCHAR(64) NOT NULL, filters TEXT NOT NULL DEFAULT '', "
     "frequency VARCHAR(16) NOT NULL, cron VARCHAR(100) NOT NULL DEFAULT '', "
+    "formats VARCHAR(16) NOT NULL DEFAULT 'both', "
     "recipients TEXT NOT NULL DEFAULT '', created_by INTEGER, "
     "active BOOLEAN NOT NULL DEFAULT TRUE, next_run_at TIMESTAMPTZ, last_run_at TIMESTAMPTZ, "
     "created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP)"
