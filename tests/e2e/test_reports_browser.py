@@ -139,6 +139,13 @@ async def test_a_manager_reads_the_overview_and_redraws_a_report_by_changing_a_f
     await expect(page.locator("svg.chart-wide.chart-bar")).to_be_visible()
     await _shot(page, "first-response-1280")
 
+    # Counts and the one-touch rate are drawn apart: a 0-100 % axis for the rate.
+    await page.goto(f"{live_server}/p/reports/view/breakdown?preset=30d&group_by=team")
+    await expect(page.locator("svg.chart-wide.chart-bar")).to_have_count(2)
+    rates = page.locator(".report-figure", has=page.locator("figcaption", has_text="(%)"))
+    await expect(rates.locator("svg.chart-wide text.tick.y", has_text="100%")).to_be_visible()
+    await _shot(page, "breakdown-1280")
+
     phone = await open_page(manager, viewport=PHONE)
     for name, url in (
         ("overview-390", "/p/reports/"),

@@ -59,6 +59,13 @@ def register_permissions() -> list[Permission]:
 
 
 @hookimpl
+async def demo_data(helpline: Helpline) -> None:
+    from helpline_automation import demo
+
+    await demo.load(helpline)
+
+
+@hookimpl
 def register_settings() -> type:
     from helpline_automation.settings import AutomationSettings
 

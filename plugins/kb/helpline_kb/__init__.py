@@ -41,6 +41,13 @@ def register_roles() -> list[RoleSpec]:
 
 
 @hookimpl
+async def demo_data(helpline: Helpline, seed: int, first_number: int, last_number: int) -> None:
+    from helpline_kb import demo
+
+    await demo.load(helpline, seed, first_number, last_number)
+
+
+@hookimpl
 def register_settings() -> type:
     return KbSettings
 

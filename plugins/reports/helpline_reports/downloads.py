@@ -41,7 +41,7 @@ async def stream(helpline: Helpline, actor: Actor, name: str, filters: Filters, 
     body = (
         export.csv_stream(header, rows)
         if fmt == "csv"
-        else export.xlsx_stream(title[:31], header, rows)
+        else export.xlsx_stream(title, header, rows)  # the sheet name is made safe there
     )
     return Stream(
         body,

@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import date, datetime
@@ -66,10 +67,21 @@ def report_rows(report: Report) -> AsyncIterator[list[Any]]:
     return _aiter(report.rows)
 
 
+def sheet_name(title: str) -> str:
+    """A worksheet name Excel accepts: at most 31 characters (UTF-16 units), none of
+    []:*?/\\, no apostrophe at either end."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", title).strip(" '")
+    while len(name.encode("utf-16-le")) > 62:
+        name = name[:-1]
+    return name.strip(" '") or "Report"
+
+
 async def xlsx_stream(
     title: str, header: list[str], rows: AsyncIterator[list[Any]]
 ) -> AsyncIterator[bytes]:
-    """Write an XLSX (xlsxwriter, constant_memory) into a temp file, stream it, delete it."""
+    """Write an XLSX (xlsxwriter, constant_memory) into a temp file, stream it, delete it.
+
+    `title` names the worksheet, made acceptable to Excel by `sheet_name`."""
     import xlsxwriter
 
     handle, path = tempfile.mkstemp(prefix="helpline-report-", suffix=".xlsx")
@@ -78,7 +90,7 @@ async def xlsx_stream(
         book = xlsxwriter.Workbook(
             path, {"constant_memory": True, "remove_timezone": True, "strings_to_numbers": False}
         )
-        sheet = book.add_worksheet(title[:31] or "Report")
+        sheet = book.add_worksheet(sheet_name(title))
         bold = book.add_format({"bold": True})
         stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         sheet.write_row(0, 0, header, bold)

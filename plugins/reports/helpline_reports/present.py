@@ -14,8 +14,13 @@ from helpline_reports.widgets import duration
 MAX_CHART_COLUMNS = 3
 
 
-#: Words that mark a column as a statistic (minutes, rates) rather than a count of tickets.
-STATS = ("median", "p90", "mean", "average", "rate")
+#: Words that mark a column as a statistic (minutes…) rather than a count of tickets.
+STATS = ("median", "p90", "mean", "average")
+#: Names (or last words of names) of columns that are percentages: "compliance_pct",
+#: "response_rate", "rate". They get a chart of their own on a 0 to 100 % axis, never one axis
+#: with counts.
+RATE_WORDS = ("pct", "rate", "percent")
+PERCENT_AXIS = (0.0, 100.0)
 WORDS = {"frt": "first response", "p90": "90th percentile"}
 
 
@@ -29,9 +34,15 @@ MINUTE_REPORTS = ("first_response", "resolution")
 MINUTE_NAMES = ("frt_median", "resolution_median")
 
 
+def is_rate(name: str) -> bool:
+    """A percentage: named "pct", "rate" or "percent", or ending in "_pct", "_rate"…"""
+    lowered = name.lower()
+    return lowered in RATE_WORDS or lowered.endswith(tuple(f"_{w}" for w in RATE_WORDS))
+
+
 def unit(report: Report, name: str) -> str:
     """ " min" for minutes, "%" for rates, "" for counts and anything unknown."""
-    if name.endswith("_rate"):
+    if is_rate(name):
         return "%"
     statistic = any(word in name for word in ("median", "p90", "mean", "average"))
     if name in MINUTE_NAMES or (report.name in MINUTE_REPORTS and statistic):
@@ -41,13 +52,18 @@ def unit(report: Report, name: str) -> str:
 
 def _chart_columns(report: Report) -> list[int]:
     """Columns of one kind, so one axis fits them: counts if there are several, else statistics
-    (calendar-time ones when business-time ones stand beside them: the table has those)."""
-    numeric = _numeric_columns(report)
+    (calendar-time ones when business-time ones stand beside them: the table has those).
+    Rates are left to a chart of their own (`_rate_columns`)."""
+    numeric = [i for i in _numeric_columns(report) if not is_rate(report.columns[i])]
     stats = [i for i in numeric if any(w in report.columns[i].lower() for w in STATS)]
     counts = [i for i in numeric if i not in stats]
     chosen = counts if len(counts) >= 2 or not stats else stats
     calendar = [i for i in chosen if "business" not in report.columns[i].lower()]
     return (calendar or chosen)[:MAX_CHART_COLUMNS]
+
+
+def _rate_columns(report: Report) -> list[int]:
+    return [i for i in _numeric_columns(report) if is_rate(report.columns[i])][:MAX_CHART_COLUMNS]
 
 
 def _numeric_columns(report: Report) -> list[int]:
@@ -66,33 +82,56 @@ def figures(report: Report, kind: str = "") -> list[Markup]:
     `kind` "bar" draws per-day series as bars. Stacking only means something where the parts
     add up to a whole (volume split by a group over time, drawn by the page); the figures of
     one report overlap (created, solved, reopened…; median under p90), so they are never
-    stacked, and figures per group are always bars side by side."""
+    stacked, and figures per group are always bars side by side. Percentages are never drawn
+    on the axis of counts: they get their own chart, on a 0 to 100 % axis."""
     out = []
     if report.series:
         chart_kind: Kind = "bar" if kind == "bar" else "line"
-        chart = from_series(
-            report.label,
-            {_label(name): points for name, points in report.series.items()},
-            chart_kind,
-            x_title="Day",
-        )
-        out.append(figure(chart))
-    columns = _chart_columns(report)
+        counts = {n: p for n, p in report.series.items() if not is_rate(n)}
+        rates = {n: p for n, p in report.series.items() if is_rate(n)}
+        for part, percent in ((counts, False), (rates, True)):
+            if not part:
+                continue
+            title = f"{report.label} (%)" if percent and counts else report.label
+            chart = from_series(
+                title,
+                {_label(name): points for name, points in part.items()},
+                chart_kind,
+                x_title="Day",
+                **({"unit": "%", "y_range": PERCENT_AXIS} if percent else {}),
+            )
+            out.append(figure(chart))
     by_day = bool(report.columns) and report.columns[0] == "day"
-    if report.rows and columns and not (report.series and by_day):
-        chart = Chart(
-            kind="bar",
-            title=f"{report.label} by {report.columns[0].replace('_', ' ')}",
-            x=[str(row[0]) if row[0] is not None else "—" for row in report.rows],
-            series={
-                _label(report.columns[i]): [float(row[i] or 0) for row in report.rows]
-                for i in columns
-            },
-            x_title=_label(report.columns[0]),
-            unit=_shared_unit(report, columns),
-        )
-        out.append(figure(chart))
+    if report.rows and not (report.series and by_day):
+        columns, rates = _chart_columns(report), _rate_columns(report)
+        title = f"{report.label} by {report.columns[0].replace('_', ' ')}"
+        if columns:
+            out.append(_bar_figure(report, columns, title, _shared_unit(report, columns)))
+        if rates:
+            title = f"{title} (%)" if columns else title
+            out.append(_bar_figure(report, rates, title, "%", PERCENT_AXIS))
     return out
+
+
+def _bar_figure(
+    report: Report,
+    columns: list[int],
+    title: str,
+    unit: str,
+    y_range: tuple[float, float] | None = None,
+) -> Markup:
+    chart = Chart(
+        kind="bar",
+        title=title,
+        x=[str(row[0]) if row[0] is not None else "—" for row in report.rows],
+        series={
+            _label(report.columns[i]): [float(row[i] or 0) for row in report.rows] for i in columns
+        },
+        x_title=_label(report.columns[0]),
+        unit=unit,
+        y_range=y_range,
+    )
+    return figure(chart)
 
 
 def _shared_unit(report: Report, columns: list[int]) -> str:
@@ -101,16 +140,30 @@ def _shared_unit(report: Report, columns: list[int]) -> str:
 
 
 def full_table(report: Report) -> bool:
-    """The whole table, unless a chart's own data table already shows exactly the same numbers:
-    a per-day table repeats the series chart's, and a table whose every figure is charted (with
-    no gaps, which a chart would draw as 0) repeats the bar chart's."""
+    """The whole table, unless the charts' own data tables already show exactly the same
+    numbers: a per-day table whose every column is a series with the same values repeats the
+    series chart's; a table whose every figure is charted (with no gaps, which a chart would
+    draw as 0) repeats the bar charts'. A per-day table with columns of its own (a survey's
+    sent and answered beside its CSAT % series) is shown."""
     if not report.rows:
         return False
     if report.series and report.columns[:1] == ["day"]:
-        return False
-    charted = _chart_columns(report)
+        return not _repeats_series(report)
+    charted = _chart_columns(report) + _rate_columns(report)
     gaps = any(row[i] is None for row in report.rows for i in charted if i < len(row))
     return gaps or len(charted) < len(report.columns) - 1
+
+
+def _repeats_series(report: Report) -> bool:
+    """Every cell of the per-day table is a point of the series charts, with the same value."""
+    points = {name: {str(day): v for day, v in found} for name, found in report.series.items()}
+    for row in report.rows:
+        if len(row) != len(report.columns):
+            return False
+        for name, value in zip(report.columns[1:], row[1:], strict=True):
+            if value is None or name not in points or points[name].get(str(row[0])) != value:
+                return False
+    return True
 
 
 def headers(report: Report) -> list[str]:

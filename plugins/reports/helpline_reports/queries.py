@@ -127,6 +127,16 @@ async def stats(
     return groups, summarize(merged, sum(total for _, total in found.values()))
 
 
+async def has_business_minutes(helpline: Helpline) -> bool:
+    """Whether any ticket has business minutes (a partial index answers at once)."""
+    found = await db.fetch(
+        helpline.engine,
+        "SELECT id FROM reports_ticket WHERE first_response_business IS NOT NULL "
+        "OR resolution_business IS NOT NULL LIMIT 1",
+    )
+    return bool(found)
+
+
 async def group_counts(
     helpline: Helpline,
     actor: Any,
@@ -173,6 +183,21 @@ async def transition_counts(
     for r in rows:
         out[r["grp"]][r["kind"]] = int(r["n"])
     return out
+
+
+async def transition_totals(helpline: Helpline, actor: Any, filters: Any) -> dict[str, int]:
+    """{kind: transitions in the range} of the tickets the viewer may see, each counted once."""
+    parts, args = f_sql.ticket_conditions(actor, filters)
+    extra = "".join(f" AND {p}" for p in parts)
+    rows = await db.fetch(
+        helpline.engine,
+        f'SELECT "ticket".kind AS kind, COUNT(*) AS n FROM {MOVES} '
+        f'WHERE "ticket".day BETWEEN {{}} AND {{}}{extra} GROUP BY "ticket".kind',
+        filters.start.isoformat(),
+        filters.end.isoformat(),
+        *args,
+    )
+    return {**dict.fromkeys(KINDS, 0), **{r["kind"]: int(r["n"]) for r in rows}}
 
 
 async def volume_per_day(helpline: Helpline, actor: Any, filters: Any) -> dict[str, list[int]]:

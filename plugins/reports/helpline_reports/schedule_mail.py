@@ -8,7 +8,6 @@ so and the links stay the way to it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -27,11 +26,6 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 def extensions(formats: str) -> list[str]:
     return ["csv", "xlsx"] if formats not in ("csv", "xlsx") else [formats]
-
-
-def _sheet_name(title: str) -> str:
-    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
-    return re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "Report"
 
 
 async def _collect(chunks: AsyncIterator[bytes], limit: int) -> bytes | None:
@@ -78,7 +72,7 @@ async def report_files(
         chunks = (
             export.csv_stream(header, rows())
             if ext == "csv"
-            else export.xlsx_stream(_sheet_name(title), header, rows())
+            else export.xlsx_stream(title, header, rows())
         )
         data = await _collect(chunks, limit)
         if data is None:

@@ -44,6 +44,13 @@ def register_permissions() -> list[Permission]:
 
 
 @hookimpl
+async def demo_data(helpline: Helpline, seed: int) -> None:
+    from helpline_routing import demo
+
+    await demo.load(helpline, seed)
+
+
+@hookimpl
 def register_settings() -> type:
     from helpline_routing.config import RoutingSettings
 

@@ -49,6 +49,8 @@ class SlaClock(Table, tablename="sla_clock"):
     #: Set while the clock ticks.
     resumed_at = Timestamptz(null=True, default=None)
     due_at = Timestamptz(null=True, default=None, index=True)
+    #: due_at, met_at and breached_at also have partial indexes for the SLA compliance report:
+    #: migration sla_0002_report_indexes (Piccolo columns cannot declare partial indexes).
     met_at = Timestamptz(null=True, default=None)
     breached_at = Timestamptz(null=True, default=None)
     warned_at = Timestamptz(null=True, default=None)

@@ -54,6 +54,13 @@ def register_job_handlers() -> dict[str, Any]:
 
 
 @hookimpl
+async def demo_data(helpline: Helpline, seed: int, first_number: int, last_number: int) -> None:
+    from helpline_surveys import demo
+
+    await demo.load(helpline, seed, first_number, last_number)
+
+
+@hookimpl
 def register_commands(cli: Any) -> None:
     from helpline_surveys.cli import add_commands
 

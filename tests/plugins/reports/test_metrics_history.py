@@ -141,6 +141,11 @@ async def test_a_ticket_with_two_tags_shows_under_both_but_counts_once_in_the_to
     )
     assert [r[:2] for r in report.rows] == [["billing", 1], ["vip", 1]]
     assert report.totals["solved"] == 1
+    breakdown = await run_report(
+        helpline, manager, "breakdown", Filters(start=MON, end=MON, group_by="tag")
+    )
+    assert [r[:3] for r in breakdown.rows] == [["billing", 1, 1], ["vip", 1, 1]]
+    assert (breakdown.totals["created"], breakdown.totals["solved"]) == (1, 1)
 
 
 async def test_a_rebuild_from_history_gives_the_transitions_and_rollups_the_hooks_wrote(

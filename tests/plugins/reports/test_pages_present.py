@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from helpline_reports.metrics import Report
 from helpline_reports.present import figures, full_table, headers, totals
 
@@ -102,3 +105,68 @@ def test_figures_that_overlap_are_never_stacked():
         rows=[["Billing", 22, 147.5, 618.3]],
     )
     assert "chart-stacked" not in figures(per_team, "stacked")[0]
+
+
+def test_a_per_day_table_with_columns_of_its_own_is_shown_beside_its_series():
+    csat = Report(
+        name="csat",
+        label="CSAT",
+        columns=["day", "sent", "answered", "response_rate", "satisfied", "csat_pct"],
+        rows=[["2025-01-06", 4, 2, 50.0, 1, 50.0], ["2025-01-07", 2, 0, 0.0, 0, None]],
+        series={"csat_pct": [("2025-01-06", 50.0)]},
+    )
+    assert full_table(csat), "sent, answered and satisfied per day are in no chart"
+    backlog = Report(
+        name="backlog",
+        label="Backlog",
+        columns=["day", "backlog"],
+        rows=[["2025-01-06", 3], ["2025-01-07", 2]],
+        series={"backlog": [(date(2025, 1, 6), 3.0), (date(2025, 1, 7), 2.0)]},
+    )
+    assert not full_table(backlog), "the series chart's table has exactly these numbers"
+    backlog.rows[1][1] = None  # a day the chart would draw as 0
+    assert full_table(backlog)
+
+
+def _ticks(markup: str) -> list[str]:
+    wide = markup[markup.index("<svg") : markup.index("</svg>")]
+    return re.findall(r'class="tick y"[^>]*>([^<]*)<', wide)
+
+
+def test_percentages_get_a_chart_of_their_own_on_a_0_to_100_axis():
+    report = Report(
+        name="sla_compliance",
+        label="SLA compliance",
+        columns=[
+            "team",
+            "first_response_met",
+            "first_response_breached",
+            "first_response_pct",
+            "met",
+            "breached",
+            "compliance_pct",
+        ],
+        rows=[["Billing", 3, 1, 75.0, 3, 1, 75.0], ["Support", 1, 1, 50.0, 1, 1, 50.0]],
+    )
+    counts, rates = figures(report)
+    assert "First response met" in counts and "First response pct" not in counts
+    assert "Compliance pct" not in counts and _ticks(counts)[-1] == "3"  # not 75: no % on it
+    assert "First response pct" in rates and "Compliance pct" in rates and "Met<" not in rates
+    assert _ticks(rates) == ["0%", "20%", "40%", "60%", "80%", "100%"]
+    assert full_table(report), "not every count fits the chart: the table has them all"
+    assert headers(report)[3] == "First response pct (%)"
+
+
+def test_a_rate_series_is_drawn_apart_from_the_counts_on_a_percent_axis():
+    report = Report(
+        name="csat",
+        label="CSAT",
+        series={
+            "answered": [("2025-01-06", 3.0)],
+            "csat_pct": [("2025-01-06", 66.7)],
+        },
+    )
+    counts, rates = figures(report)
+    assert "Answered" in counts and "Csat pct" not in counts
+    assert "Csat pct" in rates and _ticks(rates)[-1] == "100%"
+    assert "66.7%" in rates

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import re
 import xml.etree.ElementTree as ET
+import zipfile
 from datetime import UTC, datetime, timedelta
 
 from helpline import hookimpl
@@ -270,3 +273,92 @@ async def test_a_team_lead_sees_the_figures_and_filters_of_their_own_team_only(
     overview = await web.get("/p/reports/")
     assert "<strong>1</strong> open" in overview.text
     assert 'href="/p/reports/schedules"' not in overview.text, "schedules are for managers"
+
+
+class _Rates:
+    """Reports shaped like the SLA plugin's compliance and the surveys plugin's CSAT by day."""
+
+    @hookimpl(optionalhook=True)
+    def report_metrics(self, helpline):
+        async def compliance(helpline, actor, filters):
+            return {
+                "columns": ["team", "met", "breached", "compliance_pct"],
+                "rows": [["Billing", 3, 1, 75.0], ["Support", 1, 3, 25.0]],
+                "totals": {"met": 4.0, "breached": 4.0, "compliance_pct": 50.0},
+            }
+
+        async def csat(helpline, actor, filters):
+            return {
+                "columns": ["day", "sent", "answered", "satisfied", "csat_pct"],
+                "rows": [["2025-01-06", 7, 4, 3, 75.0], ["2025-01-07", 5, 0, 0, None]],
+                "series": {"csat_pct": [(MONDAY.date(), 75.0)]},
+                "totals": {"csat_pct": 75.0, "sent": 12.0},
+            }
+
+        return {
+            "sla_half": {
+                "label": "SLA: 1/2 [first response] *all* teams?",
+                "description": "Met and breached targets",
+                "kind": "table",
+                "group_by": "team",
+                "run": compliance,
+            },
+            "csat_daily": {
+                "label": "CSAT per day",
+                "description": "Surveys per day",
+                "kind": "series",
+                "group_by": "day",
+                "run": csat,
+            },
+        }
+
+
+async def test_percentages_of_another_plugins_report_are_charted_apart_from_counts(
+    signin, helpline, manager
+):
+    helpline.pm.register(_Rates(), name="rates_test")
+    page = await (await signin(manager)).get(f"/p/reports/view/sla_half?{RANGE}")
+    assert page.status_code == 200
+    charts = page.text.split("<figure")[1:]
+    assert len(charts) == 2
+    assert "Breached" in charts[0] and "Compliance pct" not in charts[0]
+    assert "Compliance pct" in charts[1] and ">100%</text>" in charts[1]
+    assert '<strong class="reports-total-value">50%</strong>' in page.text
+
+
+async def test_a_per_day_report_with_more_than_its_series_keeps_its_table(
+    signin, helpline, manager
+):
+    helpline.pm.register(_Rates(), name="rates_test")
+    page = await (await signin(manager)).get(f"/p/reports/view/csat_daily?{RANGE}")
+    assert page.status_code == 200
+    assert "chart-line" in page.text and ">100%</text>" in page.text
+    table = page.text[page.text.index('class="reports-table"') :]
+    assert "Sent" in table and "Satisfied" in table and ">7<" in table
+
+
+def _sheet(content: bytes) -> tuple[str, str]:
+    """The first worksheet's name and XML."""
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        workbook = book.read("xl/workbook.xml").decode()
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    found = re.search(r'<sheet name="([^"]*)"', workbook)
+    assert found is not None
+    return found.group(1), sheet
+
+
+async def test_a_report_whose_label_excel_refuses_as_a_sheet_name_downloads_as_xlsx(
+    signin, api, helpline, manager
+):
+    helpline.pm.register(_Rates(), name="rates_test")
+    web = await signin(manager)
+    client = await api(manager)
+    for url in (
+        f"/p/reports/download/sla_half?format=xlsx&{RANGE}",
+        f"/api/v1/reports/sla_half?format=xlsx&{RANGE}",
+    ):
+        xlsx = await (web if url.startswith("/p/") else client).get(url)
+        assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK", url
+        name, sheet = _sheet(xlsx.content)
+        assert name.startswith("SLA  1 2  first response") and len(name) <= 31, name
+        assert "<v>75</v>" in sheet
