@@ -61,7 +61,7 @@ def seed_sql(postgres: bool, tickets: int, now: int) -> list[str]:
             f"WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {tickets}) "
         )
         series = "FROM s"
-    created = _ts(postgres, f"{now} - (s.i * 7919) % {TWO_YEARS}")
+    created = _ts(postgres, f"{now} - (CAST(s.i AS BIGINT) * 7919) % {TWO_YEARS}")
     ticket = (
         "INSERT INTO ticket (number, subject, status, status_category, priority, type, team, "
         f"channel, created_at, updated_at) {prefix}"
@@ -70,7 +70,7 @@ def seed_sql(postgres: bool, tickets: int, now: int) -> list[str]:
     )
     # b: the clock's outcome bucket; start: when its target started (seconds after the epoch).
     b = "((t.id * 37 + k.k * 11) % 100)"
-    start = f"({now} - (t.id * 7919 + k.k * 3571) % {TWO_YEARS})"
+    start = f"({now} - (CAST(t.id AS BIGINT) * 7919 + k.k * 3571) % {TWO_YEARS})"
     hours = f"(1 + {b} % 3)"
     micro = 1_000_000
     state = (

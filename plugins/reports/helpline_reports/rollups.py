@@ -115,4 +115,7 @@ async def rebuild(
             progress(done)
     async with helpline.transaction():
         await rebuild_daily(helpline)
+    if helpline.is_postgres:  # fresh statistics, so the planner knows the tables' new sizes
+        for table in ("reports_ticket", "reports_transition", "reports_daily"):
+            await db.fetch(helpline.engine, f"ANALYZE {table}")
     return done

@@ -82,22 +82,23 @@ def query(helpline: Helpline, actor: Any, filters: Any, group_by: str) -> tuple[
     start = datetime.combine(filters.start, time(), tzinfo=UTC)
     end = datetime.combine(filters.end + timedelta(days=1), time(), tzinfo=UTC)
     targets = ", ".join("{}" for _ in TARGETS)
-    common = " AND ".join(["c.state <> 'cancelled'", f"c.target IN ({targets})", *parts])
-    selects, all_args = [], []
+    selects, clock_args = [], []
     for outcome, at, window in _PARTS:
         selects.append(
-            f"SELECT {expr} AS grp, c.target AS target, {outcome} AS outcome, {at} AS at "
-            f'FROM sla_clock c JOIN "ticket" ON "ticket".id = c.ticket{join} '
-            f"WHERE {window} AND {common}"
+            f"SELECT c.ticket AS ticket, c.target AS target, {outcome} AS outcome, {at} AS at "
+            f"FROM sla_clock c WHERE {window} "
+            f"AND c.state <> 'cancelled' AND c.target IN ({targets})"
         )
-        window_args = [start, end, helpline.now()][: window.count("{}")]
-        all_args += [*window_args, *TARGETS, *args]
-    group = _day_sql("x.at", helpline.is_postgres) if by_day else "x.grp"
+        clock_args += [*[start, end, helpline.now()][: window.count("{}")], *TARGETS]
+    group = _day_sql("x.at", helpline.is_postgres) if by_day else expr
+    where = f"WHERE {' AND '.join(parts)} " if parts else ""
     sql = (
         f"SELECT {group} AS grp, x.target AS target, x.outcome AS outcome, COUNT(*) AS n "
-        f"FROM ({' UNION ALL '.join(selects)}) x GROUP BY {group}, x.target, x.outcome"
+        f"FROM ({' UNION ALL '.join(selects)}) x "
+        f'JOIN "ticket" ON "ticket".id = x.ticket{join} {where}'
+        f"GROUP BY {group}, x.target, x.outcome"
     )
-    return sql, all_args
+    return sql, [*clock_args, *args]
 
 
 async def counts(

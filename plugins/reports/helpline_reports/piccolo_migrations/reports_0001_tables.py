@@ -34,18 +34,24 @@ TRANSITIONS = (
     "channel VARCHAR(32) NOT NULL, team INTEGER, assignee INTEGER, "
     "type VARCHAR(64) NOT NULL, priority VARCHAR(64) NOT NULL, organization INTEGER)"
 )
+#: PostgreSQL's planner uses these for narrow filters; on SQLite, whose facts are stored in
+#: created_day order, a range read in order beats hopping through them (the planner would pick
+#: them anyway, for an agent's visibility "assignee = ? OR team IN (…)", and be ten times slower).
+SERVER_ONLY = (
+    "CREATE INDEX reports_ticket_created_idx ON reports_ticket (created_day)",
+    "CREATE INDEX reports_ticket_team_idx ON reports_ticket (team, created_day)",
+    "CREATE INDEX reports_ticket_assignee_idx ON reports_ticket (assignee, created_day)",
+    "CREATE INDEX reports_ticket_org_idx ON reports_ticket (organization, created_day)",
+)
 HAS_BUSINESS = "first_response_business IS NOT NULL OR resolution_business IS NOT NULL"
 TABLES = [
     FACTS,
     "CREATE UNIQUE INDEX reports_ticket_id_idx ON reports_ticket (id)",
-    "CREATE INDEX reports_ticket_created_idx ON reports_ticket (created_day)",
+    *SERVER_ONLY,
     # Covering: reports over tickets solved in a range read this index alone, in order.
     "CREATE INDEX reports_ticket_solved_idx ON reports_ticket (solved_day, team, assignee, "
     "organization, channel, type, priority, resolution_minutes, resolution_business, "
     "agent_replies, one_touch, id)",
-    "CREATE INDEX reports_ticket_team_idx ON reports_ticket (team, created_day)",
-    "CREATE INDEX reports_ticket_assignee_idx ON reports_ticket (assignee, created_day)",
-    "CREATE INDEX reports_ticket_org_idx ON reports_ticket (organization, created_day)",
     # Whether any ticket has business minutes at all (else those figures equal calendar minutes).
     f"CREATE INDEX reports_ticket_business_idx ON reports_ticket (id) WHERE {HAS_BUSINESS}",
     TRANSITIONS,
@@ -71,8 +77,8 @@ async def forwards():
         for statement in TABLES:
             if statement == FACTS and not postgres:
                 statement += " WITHOUT ROWID"
-            elif "reports_ticket_created_idx" in statement and not postgres:
-                continue  # the table itself is in created_day order
+            elif statement in SERVER_ONLY and not postgres:
+                continue  # ranges of the day-ordered table are read faster without them
             await engine.run_ddl(statement.replace("{big}", big).replace("{key}", key))
 
     manager.add_raw(run)
