@@ -124,6 +124,9 @@ async def notify(
             ticket=ticket,
             context=values,
             attachments=files,
+            # A staff member's own mail about no ticket (a scheduled report, a sign-in link)
+            # cannot start a mail loop: six reports due on Monday 07:00 must all arrive.
+            rate_capped=not (recipient.staff and ticket is None),
         )
     return queued is not None
 

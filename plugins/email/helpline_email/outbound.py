@@ -134,10 +134,13 @@ async def queue(
     context: dict[str, Any] | None = None,
     cc: list[str] = (),
     attachments: list[dict[str, Any]] = (),
+    rate_capped: bool = True,
 ) -> int | None:
     """Queue one mail (rendered now, sent by the `email.send` job); its Outbound id, or None.
 
     `attachments`: files already stored as blobs (filename, content_type, sha256, size).
+    `rate_capped`: whether an automatic mail counts against the per-recipient cap that stops
+    mail loops (False for mail to staff about no ticket, e.g. scheduled reports).
     """
     box = await mailbox_for(helpline, ticket)
     if not (box["smtp_url"] or helpline.settings.smtp_url):
@@ -151,7 +154,7 @@ async def queue(
                 "suppressed",
                 f"{recipient} is bouncing: {flagged[recipient]['bounce_reason']}",
             )
-        else:
+        elif rate_capped:
             error = await _over_cap(helpline, recipient)
             status = "suppressed" if error else status
     values = {**(context or {}), "template_name": kind}

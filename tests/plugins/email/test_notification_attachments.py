@@ -110,3 +110,18 @@ async def test_notifications_without_files_still_arrive_as_before(
     (mail,) = sink.messages()
     assert list(mail.iter_attachments()) == []
     assert "https://x/reset/abc" in mail.get_body(("plain",)).get_content()
+
+
+async def test_a_staff_members_own_notifications_are_not_held_back_by_the_mail_loop_cap(
+    helpline, sink, run_jobs, manager, customer
+):
+    """Six scheduled reports due at the same minute all reach the manager; a customer's
+    automatic mail stays capped (5 an hour by default) so a mail loop cannot run away."""
+    for n in range(6):
+        assert await _notify(helpline, manager, subject=f"Report {n}") is True
+        await _notify(helpline, customer, subject=f"Survey {n}")
+    await run_jobs()
+    got = [m["Subject"] for m in sink.messages() if m["To"].addresses[0].addr_spec == manager.email]
+    assert sorted(got) == [f"Report {n}" for n in range(6)]
+    to_customer = [m for m in sink.messages() if m["To"].addresses[0].addr_spec == customer.email]
+    assert len(to_customer) == 5
