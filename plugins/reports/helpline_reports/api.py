@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Response, get
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Stream
 
 from helpline.errors import Invalid
-from helpline.model import Actor
 from helpline_reports import export
 from helpline_reports.metrics import (
     TICKET_COLUMNS,
@@ -46,10 +46,40 @@ GroupBy = Annotated[
 Format = Annotated[str, QueryParameter(description="json, csv or xlsx")]
 
 
-def _filters(helpline: Any, **query: str | None) -> Filters:
+async def report_filters(
+    helpline: HelplineDep,
+    start: Start = None,
+    end: End = None,
+    team_id: Text = None,
+    assignee_id: Text = None,
+    channel: Text = None,
+    type: Text = None,
+    priority: Text = None,
+    tag: Text = None,
+    organization_id: Text = None,
+    group_by: GroupBy = None,
+) -> Filters:
+    """The `filters` dependency of every route: the query parameters, checked (422 naming the
+    field on bad input)."""
+    query = {
+        "start": start,
+        "end": end,
+        "team_id": team_id,
+        "assignee_id": assignee_id,
+        "channel": channel,
+        "type": type,
+        "priority": priority,
+        "tag": tag,
+        "organization_id": organization_id,
+        "group_by": group_by,
+    }
     return Filters.from_query(
         {k: v for k, v in query.items() if v is not None}, today=helpline.now().date()
     )
+
+
+FILTERS = {"filters": Provide(report_filters)}
+FiltersDep = NamedDependency[Filters]
 
 
 def _download(body: Any, name: str, filters: Filters, fmt: str) -> Stream:
@@ -69,8 +99,13 @@ async def list_reports(helpline: HelplineDep, actor: ActorDep) -> list[ReportSpe
     return list((await available(helpline)).values())
 
 
-async def _tickets(helpline: Any, actor: Actor, fmt: str, query: dict[str, str | None]) -> Stream:
-    filters = _filters(helpline, **query)
+@get(["/tickets.csv", "/tickets.xlsx"], tags=TAGS, dependencies=FILTERS)
+async def export_tickets(
+    request: Request, helpline: HelplineDep, actor: ActorDep, filters: FiltersDep
+) -> Stream:
+    """Every ticket created in the range that the caller may see, one row each (csv or xlsx),
+    streamed without a row cap."""
+    fmt = request.url.path.rsplit(".", 1)[-1]
     check(actor)
     rows = iter_ticket_rows(helpline, actor, filters)
     body = (
@@ -81,72 +116,18 @@ async def _tickets(helpline: Any, actor: Actor, fmt: str, query: dict[str, str |
     return _download(body, "tickets", filters, fmt)
 
 
-@get(["/tickets.csv", "/tickets.xlsx"], tags=TAGS)
-async def export_tickets(
-    request: Request,
-    helpline: HelplineDep,
-    actor: ActorDep,
-    start: Start = None,
-    end: End = None,
-    team_id: Text = None,
-    assignee_id: Text = None,
-    channel: Text = None,
-    type: Text = None,
-    priority: Text = None,
-    tag: Text = None,
-    organization_id: Text = None,
-) -> Stream:
-    """Every ticket created in the range that the caller may see, one row each (csv or xlsx),
-    streamed without a row cap."""
-    fmt = request.url.path.rsplit(".", 1)[-1]
-    query = dict(
-        start=start,
-        end=end,
-        team_id=team_id,
-        assignee_id=assignee_id,
-        channel=channel,
-        type=type,
-        priority=priority,
-        tag=tag,
-        organization_id=organization_id,
-    )
-    return await _tickets(helpline, actor, fmt, query)
-
-
-@get("/{name:str}", tags=TAGS)
+@get("/{name:str}", tags=TAGS, dependencies=FILTERS)
 async def report(
     helpline: HelplineDep,
     actor: ActorDep,
     name: FromPath[str],
-    start: Start = None,
-    end: End = None,
-    team_id: Text = None,
-    assignee_id: Text = None,
-    channel: Text = None,
-    type: Text = None,
-    priority: Text = None,
-    tag: Text = None,
-    organization_id: Text = None,
-    group_by: GroupBy = None,
+    filters: FiltersDep,
     format: Format = "json",
 ) -> Response[Any]:
     """Run a report: JSON (the Report: columns, rows, series, totals, previous-period totals),
     or its table as a streamed CSV or XLSX download (`format`)."""
     if format not in ("json", *MEDIA):
         raise Invalid("format", "use json, csv or xlsx")
-    filters = _filters(
-        helpline,
-        start=start,
-        end=end,
-        team_id=team_id,
-        assignee_id=assignee_id,
-        channel=channel,
-        type=type,
-        priority=priority,
-        tag=tag,
-        organization_id=organization_id,
-        group_by=group_by,
-    )
     result = await run_report(helpline, actor, name, filters)
     if format == "json":
         return Response(export.report_json(result), media_type="application/json")

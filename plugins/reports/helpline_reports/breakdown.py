@@ -49,7 +49,7 @@ async def _figures(
     if group_by == "tag":
         created = await q.group_counts(helpline, actor, filters, "created_day", None)
         solved = await q.group_counts(helpline, actor, filters, "solved_day", None, ("one_touch",))
-        moves = {None: await q.transition_totals(helpline, actor, filters)}
+        moves = await q.transition_counts(helpline, actor, filters, None)
     total_moves = {k: sum(m.get(k, 0) for m in moves.values()) for k in ("solved", "reopened")}
     every = _row(
         sum(c[0] for c in created.values()),

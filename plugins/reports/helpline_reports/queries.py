@@ -167,14 +167,19 @@ async def group_counts(
 async def transition_counts(
     helpline: Helpline, actor: Any, filters: Any, group_by: str | None
 ) -> dict[Any, dict[str, int]]:
-    """{group: {kind: transitions in the range}} (group "day": the day of the transition)."""
-    group, join = f_sql.group_expression(group_by, '"ticket".day')
+    """{group: {kind: transitions in the range}} (group "day": the day of the transition;
+    group_by None: one group keyed None, each transition counted once)."""
+    if group_by is None:
+        group, join = "NULL", ""
+    else:
+        group, join = f_sql.group_expression(group_by, '"ticket".day')
     parts, args = f_sql.ticket_conditions(actor, filters)
     extra = "".join(f" AND {p}" for p in parts)
+    grouping = '"ticket".kind' if group_by is None else f'{group}, "ticket".kind'
     rows = await db.fetch(
         helpline.engine,
         f'SELECT {group} AS grp, "ticket".kind AS kind, COUNT(*) AS n FROM {MOVES}{join} '
-        f'WHERE "ticket".day BETWEEN {{}} AND {{}}{extra} GROUP BY {group}, "ticket".kind',
+        f'WHERE "ticket".day BETWEEN {{}} AND {{}}{extra} GROUP BY {grouping}',
         filters.start.isoformat(),
         filters.end.isoformat(),
         *args,
@@ -183,21 +188,6 @@ async def transition_counts(
     for r in rows:
         out[r["grp"]][r["kind"]] = int(r["n"])
     return out
-
-
-async def transition_totals(helpline: Helpline, actor: Any, filters: Any) -> dict[str, int]:
-    """{kind: transitions in the range} of the tickets the viewer may see, each counted once."""
-    parts, args = f_sql.ticket_conditions(actor, filters)
-    extra = "".join(f" AND {p}" for p in parts)
-    rows = await db.fetch(
-        helpline.engine,
-        f'SELECT "ticket".kind AS kind, COUNT(*) AS n FROM {MOVES} '
-        f'WHERE "ticket".day BETWEEN {{}} AND {{}}{extra} GROUP BY "ticket".kind',
-        filters.start.isoformat(),
-        filters.end.isoformat(),
-        *args,
-    )
-    return {**dict.fromkeys(KINDS, 0), **{r["kind"]: int(r["n"]) for r in rows}}
 
 
 async def volume_per_day(helpline: Helpline, actor: Any, filters: Any) -> dict[str, list[int]]:

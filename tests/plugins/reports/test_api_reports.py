@@ -54,3 +54,7 @@ async def test_the_reports_api_is_in_the_openapi_schema(client):
     assert "/api/v1/reports/{name}" in paths
     assert "/api/v1/reports/tickets.csv" in paths
     assert "/api/v1/reports/tickets.xlsx" in paths
+    # The filters are documented as query parameters of every route that takes them.
+    for path in ("/api/v1/reports/{name}", "/api/v1/reports/tickets.csv"):
+        names = {p["name"] for p in paths[path]["get"]["parameters"] if p["in"] == "query"}
+        assert {"start", "end", "team_id", "tag", "group_by"} <= names, path
