@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
+from common import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    add_backend_arguments,
+    api_token,
+    desk_env,
+    percentiles,
+    postgres_database,
+    seed_desk,
+    serving,
+)
 
-HELPLINE = [sys.executable, "-m", "helpline.cli"]
 SEARCH_TERMS = [
     "invoice",
     "password",
@@ -32,22 +37,6 @@ SEARCH_TERMS = [
     "export",
     "charged twice",
 ]
-
-
-def cli(data_dir: Path, env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [*HELPLINE, "--data-dir", str(data_dir), *args],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout.strip()
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 async def measure(
@@ -73,11 +62,10 @@ async def measure(
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
+    p50, p95 = percentiles(latencies)
     print(
         f"{name:<28} {len(latencies):>7} req {len(latencies) / elapsed:>8.0f} req/s "
-        f"p50 {percentile(latencies, 0.5) * 1000:>7.1f} ms  "
-        f"p95 {percentile(latencies, 0.95) * 1000:>7.1f} ms"
-        + (f"  errors {errors}" if errors else "")
+        f"p50 {p50:>7.1f} ms  p95 {p95:>7.1f} ms" + (f"  errors {errors}" if errors else "")
     )
 
 
@@ -121,10 +109,10 @@ async def drive(base: str, token: str, max_number: int, seconds: float, concurre
                 response = await client.get("/api/v1/search", params={"q": term})
                 response.raise_for_status()
                 latencies.append(time.perf_counter() - start)
+        p50, p95 = percentiles(latencies)
         print(
             f"{'search (' + str(len(latencies)) + ' queries)':<28} "
-            f"p50 {statistics.median(latencies) * 1000:.1f} ms"
-            f"  p95 {percentile(latencies, 0.95) * 1000:.1f} ms"
+            f"p50 {p50:.1f} ms  p95 {p95:.1f} ms"
         )
         start = time.perf_counter()
         response = await client.get("/api/v1/tickets", params={"q": "invoice"})
@@ -142,7 +130,7 @@ async def drive_pages(base: str, max_number: int, seconds: float, concurrency: i
         await web.get("/login")
         signed_in = await web.post(
             "/login",
-            data={"email": "admin@example.com", "password": "bench-password"},
+            data={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
             headers={"x-csrftoken": web.cookies.get("helpline_csrf", "")},
         )
         if signed_in.status_code != 303:
@@ -168,96 +156,24 @@ async def drive_pages(base: str, max_number: int, seconds: float, concurrency: i
         )
 
 
-async def create_database(base: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await conn.execute(f"CREATE DATABASE {name}")
-    finally:
-        await conn.close()
-
-
-def wait_healthy(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("server did not become healthy")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tickets", type=int, default=10_000)
-    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    add_backend_arguments(parser)
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
-
-    from helpline.testing.postgres import Cluster, find_bin_dir, free_port
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPLINE_")}
-    cluster = None
-    with tempfile.TemporaryDirectory(prefix="helpline-bench-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="helpline-bench-") as tmp,
+        postgres_database(args, "helpline_bench_api") as url,
+    ):
         data_dir = Path(tmp)
-        try:
-            if args.backend == "postgres":
-                bin_dir = find_bin_dir()
-                if bin_dir is None:
-                    raise SystemExit("PostgreSQL binaries not found")
-                cluster = Cluster(bin_dir)
-                base = cluster.start()
-                asyncio.run(create_database(base, "helpline"))
-                env["HELPLINE_DATABASE_URL"] = f"{base}/helpline"
-            cli(
-                data_dir,
-                env,
-                "init",
-                "--admin-email",
-                "admin@example.com",
-                "--admin-password",
-                "bench-password",
-            )
-            start = time.perf_counter()
-            cli(data_dir, env, "demo", "--tickets", str(args.tickets))
-            print(
-                f"backend {args.backend}: seeded {args.tickets} tickets "
-                f"in {time.perf_counter() - start:.1f} s"
-            )
-            token = cli(
-                data_dir, env, "tokens", "create", "--user", "admin@example.com"
-            ).splitlines()[-1]
-            port = free_port()
-            server = subprocess.Popen(
-                [
-                    *HELPLINE,
-                    "--data-dir",
-                    str(data_dir),
-                    "serve",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--no-worker",
-                ],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            try:
-                base_url = f"http://127.0.0.1:{port}"
-                wait_healthy(base_url)
-                asyncio.run(drive(base_url, token, args.tickets, args.seconds, args.concurrency))
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
-        finally:
-            if cluster is not None:
-                cluster.stop()
+        env = desk_env(url, clean=True)
+        seconds = seed_desk(data_dir, env, args.tickets)
+        print(f"backend {args.backend}: seeded {args.tickets} tickets in {seconds:.1f} s")
+        token = api_token(data_dir, env)
+        with serving(data_dir, env) as (base_url, _pid):
+            asyncio.run(drive(base_url, token, args.tickets, args.seconds, args.concurrency))
 
 
 if __name__ == "__main__":

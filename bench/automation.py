@@ -19,53 +19,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-HELPLINE = [sys.executable, "-m", "helpline.cli"]
-
-
-def seed(data_dir: Path, env: dict[str, str], tickets: int) -> None:
-    for args in (
-        ["init", "--admin-email", "admin@example.com", "--admin-password", "bench-password-1"],
-        ["demo", "--tickets", str(tickets), "--seed", "5"],
-    ):
-        subprocess.run(
-            [*HELPLINE, "--data-dir", str(data_dir), *args],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-
-
-class Statements:
-    """Counts the SQL statements the engine runs."""
-
-    def __init__(self, engine: object) -> None:
-        self.count = 0
-        # Patched on the class: PostgresEngine's instances do not take new attributes.
-        cls = type(engine)
-        original = getattr(cls, "_bench_original", None) or cls.run_querystring
-        cls._bench_original = original
-        counter = self
-
-        async def counting(engine_self, querystring, *args, **kwargs):
-            counter.count += 1
-            return await original(engine_self, querystring, *args, **kwargs)
-
-        cls.run_querystring = counting
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.at = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.at
+from common import (
+    Clock,
+    Statements,
+    add_backend_arguments,
+    admin_actor,
+    desk_env,
+    postgres_database,
+    running_desk,
+    seed_desk,
+    timed,
+)
 
 
 async def _changes(helpline, numbers: list[int], priorities: tuple[str, str]) -> float:
@@ -104,9 +73,7 @@ async def triggers(helpline, admin, numbers: list[int]) -> None:
         f"(queueing the fire job inside the change): {with_rules / n * 1e3:.2f} ms"
     )
     statements = Statements(helpline.engine)
-    started = time.perf_counter()
-    ran = await jobs.run_pending(helpline, limit=10 * n)
-    elapsed = time.perf_counter() - started
+    elapsed, ran = await timed(jobs.run_pending(helpline, limit=10 * n))
     print(
         f"after the commit: {ran} fire jobs testing 100 triggers each: "
         f"{elapsed / ran * 1e3:.2f} ms "
@@ -121,9 +88,7 @@ async def triggers(helpline, admin, numbers: list[int]) -> None:
     )
     await _changes(helpline, numbers, ("urgent", "low"))
     statements.count = 0
-    started = time.perf_counter()
-    ran = await jobs.run_pending(helpline, limit=10 * n)
-    elapsed = time.perf_counter() - started
+    elapsed, ran = await timed(jobs.run_pending(helpline, limit=10 * n))
     print(
         f"with one of the 100 acting on each change: {elapsed / n * 1e3:.2f} ms per change "
         f"({ran} jobs, {statements.count / n:.1f} SQL statements per change)"
@@ -158,9 +123,7 @@ async def time_rule(helpline, admin, clock: Clock, total: int) -> None:
     await jobs.cancel(helpline, schedule.key(rule["id"]))
     rule = {**rule, "run_limit": total}
     statements = Statements(helpline.engine)
-    started = time.perf_counter()
-    result = await schedule.run_rule(helpline, rule)
-    elapsed = time.perf_counter() - started
+    elapsed, result = await timed(schedule.run_rule(helpline, rule))
     print(
         f"time rule over {total:,} tickets ({pending:,} pending): acted on {result['acted']:,} "
         f"in {elapsed:.1f} s "
@@ -168,9 +131,7 @@ async def time_rule(helpline, admin, clock: Clock, total: int) -> None:
         f"{statements.count / max(result['acted'], 1):.1f} SQL statements each)"
     )
     statements.count = 0
-    started = time.perf_counter()
-    again = await schedule.run_rule(helpline, rule)
-    elapsed = time.perf_counter() - started
+    elapsed, again = await timed(schedule.run_rule(helpline, rule))
     print(
         f"next run, everything already done: {elapsed:.2f} s, acted on {again['acted']} "
         f"({statements.count} SQL statements)"
@@ -180,64 +141,33 @@ async def time_rule(helpline, admin, clock: Clock, total: int) -> None:
 
 async def run(data_dir: Path) -> None:
     from helpline import db
-    from helpline.runtime import Helpline
-    from helpline.services.users import load_actor
-    from helpline.settings import load_settings
 
-    clock = Clock()
-    helpline = Helpline(load_settings(str(data_dir)), clock=clock)
-    await helpline.start()
-    try:
+    clock = Clock(datetime.now(UTC))
+    async with running_desk(data_dir, clock=clock) as helpline:
         total = await db.fetchval(helpline.engine, "SELECT COUNT(*) FROM ticket")
-        admin_id = await db.fetchval(
-            helpline.engine, "SELECT id FROM users WHERE email = 'admin@example.com'"
-        )
-        admin = await load_actor(helpline, admin_id)
+        admin = await admin_actor(helpline)
         rows = await db.fetch(
             helpline.engine,
             "SELECT number FROM ticket WHERE merged_into IS NULL ORDER BY id DESC LIMIT 200",
         )
         await triggers(helpline, admin, [r["number"] for r in rows])
         await time_rule(helpline, admin, clock, total)
-    finally:
-        await helpline.stop()
-
-
-async def _recreate(base: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        await conn.execute(f"CREATE DATABASE {name}")
-    finally:
-        await conn.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("HELPLINE_TEST_POSTGRES_URL"),
-        help="server URL without a database (`helpline_bench_automation` is created)",
-    )
+    add_backend_arguments(parser)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        postgres_database(args, "helpline_bench_automation") as url,
+    ):
         data_dir = Path(tmp)
         # Only this plugin: other plugins' hooks would be measured too.
-        os.environ.setdefault("HELPLINE_PLUGINS", "automation")
-        env = {**os.environ}
-        if args.backend == "postgres":
-            if not args.postgres_url:
-                sys.exit("--postgres-url (or HELPLINE_TEST_POSTGRES_URL) is needed for PostgreSQL")
-            base = args.postgres_url.rstrip("/")
-            asyncio.run(_recreate(base, "helpline_bench_automation"))
-            url = f"{base}/helpline_bench_automation"
-            env["HELPLINE_DATABASE_URL"] = os.environ["HELPLINE_DATABASE_URL"] = url
+        env = desk_env(url, plugins=os.environ.get("HELPLINE_PLUGINS", "automation"))
         started = time.perf_counter()
-        seed(data_dir, env, args.tickets)
+        seed_desk(data_dir, env, args.tickets)
         print(
             f"seeded {args.tickets:,} tickets in {time.perf_counter() - started:.0f} s "
             f"({args.backend})"

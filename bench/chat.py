@@ -17,19 +17,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
+from common import (
+    ADMIN_EMAIL,
+    add_backend_arguments,
+    api_token,
+    desk_env,
+    init_desk,
+    percentiles,
+    postgres_database,
+    running_desk,
+    serving,
+)
 from websockets.asyncio.client import connect
-
-sys.path.insert(0, str(Path(__file__).parent))
-from api import HELPLINE, cli, create_database, percentile, wait_healthy
 
 ORIGIN = "http://shop.example"
 SETTINGS = """
@@ -40,16 +45,12 @@ agent_timeout = 1000000.0
 """
 
 
-async def setup(data_dir: Path, env: dict[str, str]) -> str:
+async def setup(data_dir: Path) -> str:
     """A widget and an agent whose console counts as open; returns the widget key."""
-    os.environ.update(env)
-    from helpline.runtime import Helpline
-    from helpline.settings import load_settings
+    from helpline.services.users import find_user_id
     from helpline_chat import agents, widgets
 
-    helpline = Helpline(load_settings(data_dir))
-    await helpline.start()
-    try:
+    async with running_desk(data_dir) as helpline:
         widget_id = await widgets.save(
             helpline,
             None,
@@ -63,12 +64,8 @@ async def setup(data_dir: Path, env: dict[str, str]) -> str:
                 "active": "on",
             },
         )
-        from helpline.services.users import find_user_id
-
-        await agents.touch_agent(helpline, await find_user_id("admin@example.com"))
+        await agents.touch_agent(helpline, await find_user_id(ADMIN_EMAIL))
         return (await widgets.by_id(widget_id))["key"]
-    finally:
-        await helpline.stop()
 
 
 class Visitor:
@@ -182,10 +179,8 @@ def rss_mb(pid: int) -> float:
 
 
 def report(name: str, values: list[float]) -> None:
-    print(
-        f"  {name:<34} n={len(values):<4} p50 {percentile(values, 0.5) * 1000:7.1f} ms"
-        f"  p95 {percentile(values, 0.95) * 1000:7.1f} ms"
-    )
+    p50, p95 = percentiles(values)
+    print(f"  {name:<34} n={len(values):<4} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
 
 
 async def drive(base: str, key: str, token: str, args: argparse.Namespace, pid: int) -> None:
@@ -214,74 +209,28 @@ async def drive(base: str, key: str, token: str, args: argparse.Namespace, pid: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chats", type=int, default=500)
-    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    add_backend_arguments(parser)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument(
         "--sockets-per-chat", type=int, default=1, help="a visitor with several tabs open"
     )
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
-
-    from helpline.testing.postgres import Cluster, find_bin_dir, free_port
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPLINE_")}
-    cluster = None
-    with tempfile.TemporaryDirectory(prefix="helpline-bench-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="helpline-bench-") as tmp,
+        postgres_database(args, "helpline_bench_chat") as url,
+    ):
         data_dir = Path(tmp)
-        (data_dir / "helpline.toml").write_text(SETTINGS)
-        try:
-            if args.backend == "postgres":
-                bin_dir = find_bin_dir()
-                if bin_dir is None:
-                    raise SystemExit("PostgreSQL binaries not found")
-                cluster = Cluster(bin_dir)
-                base = cluster.start()
-                asyncio.run(create_database(base, "helpline"))
-                env["HELPLINE_DATABASE_URL"] = f"{base}/helpline"
-            cli(
-                data_dir,
-                env,
-                "init",
-                "--admin-email",
-                "admin@example.com",
-                "--admin-password",
-                "bench-password",
+        env = desk_env(url, clean=True)
+        init_desk(data_dir, env, settings=SETTINGS)
+        token = api_token(data_dir, env)
+        key = asyncio.run(setup(data_dir))
+        with serving(data_dir, env) as (base_url, pid):
+            print(
+                f"backend {args.backend}, one web process, {args.chats} chats, "
+                f"{args.sockets_per_chat} socket(s) each"
             )
-            token = cli(
-                data_dir, env, "tokens", "create", "--user", "admin@example.com"
-            ).splitlines()[-1]
-            key = asyncio.run(setup(data_dir, env))
-            port = free_port()
-            server = subprocess.Popen(
-                [
-                    *HELPLINE,
-                    "--data-dir",
-                    str(data_dir),
-                    "serve",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--no-worker",
-                ],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            try:
-                base_url = f"http://127.0.0.1:{port}"
-                wait_healthy(base_url)
-                print(
-                    f"backend {args.backend}, one web process, {args.chats} chats, "
-                    f"{args.sockets_per_chat} socket(s) each"
-                )
-                asyncio.run(drive(base_url, key, token, args, server.pid))
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
-        finally:
-            if cluster is not None:
-                cluster.stop()
+            asyncio.run(drive(base_url, key, token, args, pid))
 
 
 if __name__ == "__main__":

@@ -20,9 +20,9 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from helpline.runtime import Helpline
+from common import running_desk
+
 from helpline.services.setup import install
-from helpline.settings import load_settings
 from helpline_email.ingest import receive
 
 WORDS = (
@@ -82,10 +82,8 @@ async def main() -> None:
     args = parser.parse_args()
     messages = corpus(args.messages, args.replies)
     with tempfile.TemporaryDirectory(prefix="helpline-bench-email-") as data_dir:
-        settings = load_settings(data_dir, database_url=args.database_url, worker=False)
-        helpline = Helpline(settings)
-        await helpline.start()
-        try:
+        desk = running_desk(data_dir, database_url=args.database_url, worker=False)
+        async with desk as helpline:
             await install(helpline)
             spent = {"new": 0.0, "reply": 0.0}
             counts = {"new": 0, "reply": 0}
@@ -98,9 +96,7 @@ async def main() -> None:
                 counts[kind] += 1
                 actions[result.action] = actions.get(result.action, 0) + 1
             elapsed = time.perf_counter() - started
-        finally:
-            await helpline.stop()
-    backend = "PostgreSQL" if settings.is_postgres else "SQLite"
+    backend = "PostgreSQL" if helpline.is_postgres else "SQLite"
     print(
         f"email ingest on {backend}: {len(messages)} messages in {elapsed:.1f} s"
         f" = {len(messages) / elapsed:.0f} messages/s"

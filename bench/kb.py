@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import add_backend_arguments, percentiles, postgres_database, running_desk
 
 TOPICS = (
     "password reset login account email invoice billing refund payment card subscription plan "
@@ -107,11 +106,9 @@ async def load(helpline, n: int, seed: int) -> None:
         await db.fetch(helpline.engine, "ANALYZE kb_article")
 
 
-def percentiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p50 = statistics.median(ordered) * 1000
-    p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
-    return f"p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  ({len(ordered)} queries)"
+def latency(samples: list[float]) -> str:
+    p50, p95 = percentiles(samples)
+    return f"p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  ({len(samples)} queries)"
 
 
 async def measure(helpline, queries: int, seed: int) -> None:
@@ -150,22 +147,18 @@ async def measure(helpline, queries: int, seed: int) -> None:
             samples.append(time.perf_counter() - started)
             matches += total
         print(
-            f"{label:<46} {percentiles(samples)}  mean matches {matches / queries:,.0f}",
+            f"{label:<46} {latency(samples)}  mean matches {matches / queries:,.0f}",
             flush=True,
         )
 
 
 async def main_async(args: argparse.Namespace, data_dir: Path, url: str | None) -> None:
-    from helpline.runtime import Helpline
     from helpline.services.setup import install
-    from helpline.settings import load_settings
 
     overrides = {"plugins": ["kb"], "plugin": {"kb": {"languages": ["en", "de"]}}}
     if url:
         overrides["database_url"] = url
-    helpline = Helpline(load_settings(str(data_dir), **overrides))
-    await helpline.start()
-    try:
+    async with running_desk(data_dir, **overrides) as helpline:
         await install(helpline)
         started = time.perf_counter()
         await load(helpline, args.articles, args.seed)
@@ -175,50 +168,17 @@ async def main_async(args: argparse.Namespace, data_dir: Path, url: str | None) 
             flush=True,
         )
         await measure(helpline, args.queries, args.seed)
-    finally:
-        await helpline.stop()
-
-
-async def _create(base: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        await conn.execute(f"CREATE DATABASE {name}")
-    finally:
-        await conn.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=300, help="timed queries per case")
-    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--postgres-url", default=os.environ.get("HELPLINE_TEST_POSTGRES_URL"))
+    add_backend_arguments(parser)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    cluster = None
-    with tempfile.TemporaryDirectory() as tmp:
-        url = None
-        if args.backend == "postgres":
-            base = args.postgres_url
-            if not base:
-                from helpline.testing.postgres import Cluster, find_bin_dir
-
-                bin_dir = find_bin_dir()
-                if bin_dir is None:
-                    sys.exit("no PostgreSQL binaries found; pass --postgres-url")
-                cluster = Cluster(bin_dir)
-                base = cluster.start()
-            base = base.rstrip("/")
-            asyncio.run(_create(base, "helpline_bench_kb"))
-            url = f"{base}/helpline_bench_kb"
-        try:
-            asyncio.run(main_async(args, Path(tmp), url))
-        finally:
-            if cluster is not None:
-                cluster.stop()
+    with tempfile.TemporaryDirectory() as tmp, postgres_database(args, "helpline_bench_kb") as url:
+        asyncio.run(main_async(args, Path(tmp), url))
 
 
 if __name__ == "__main__":

@@ -16,39 +16,25 @@ import asyncio
 import json
 import logging
 import os
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-HELPLINE = [sys.executable, "-m", "helpline.cli"]
+from common import percentiles, running_desk, seed_desk
+
 SECRET = "bench-secret"
+SETTINGS = f'[plugin.phone]\nwebhook_secret = "{SECRET}"\n'
 
 
-def seed(data_dir: Path, env: dict[str, str], tickets: int) -> None:
-    (data_dir / "helpline.toml").write_text(f'[plugin.phone]\nwebhook_secret = "{SECRET}"\n')
-    for args in (
-        ["init", "--admin-email", "admin@example.com", "--admin-password", "bench-password-1"],
-        ["demo", "--tickets", str(tickets), "--seed", "5"],
-    ):
-        command = [*HELPLINE, "--data-dir", str(data_dir), *args]
-        subprocess.run(command, env=env, check=True, capture_output=True)
-
-
-def percentiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[int(len(ordered) * 0.95) - 1] if len(ordered) > 1 else ordered[0]
-    return f"p50 {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
+def latency(samples: list[float]) -> str:
+    p50, p95 = percentiles(samples)
+    return f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"
 
 
 async def run(args: argparse.Namespace, data_dir: Path) -> None:
     import httpx
 
-    from helpline.runtime import Helpline
     from helpline.services.users import load_actor
-    from helpline.settings import load_settings
     from helpline.tables import Role, User
     from helpline_phone import calls, live, numbers
     from helpline_phone.tables import PhoneCall
@@ -56,10 +42,8 @@ async def run(args: argparse.Namespace, data_dir: Path) -> None:
     from helpline_web.app import create_app
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    helpline = Helpline(load_settings(str(data_dir), worker=False))
-    await helpline.start()
-    app = create_app(helpline, worker=False)
-    try:
+    async with running_desk(data_dir, worker=False) as helpline:
+        app = create_app(helpline, worker=False)
         customers = (
             await User.select(User.id)
             .where(User.role.is_in(Role.select(Role.id).where(Role.staff == False)))  # noqa: E712
@@ -107,9 +91,9 @@ async def run(args: argparse.Namespace, data_dir: Path) -> None:
                 f"({posted / elapsed:,.0f} events/s, one at a time)"
             )
             for event, samples in timings.items():
-                print(f"  {event:<9} {percentiles(samples)}")
+                print(f"  {event:<9} {latency(samples)}")
             missed = [t for n, t in enumerate(timings["hangup"]) if n % 3 == 0]
-            print(f"  hang-up that opens a Call back ticket: {percentiles(missed)}")
+            print(f"  hang-up that opens a Call back ticket: {latency(missed)}")
 
         renders = []
         for n in range(0, args.calls, max(1, args.calls // 100)):
@@ -117,16 +101,14 @@ async def run(args: argparse.Namespace, data_dir: Path) -> None:
             started = time.perf_counter()
             await live.popup_context(helpline, agent, row[0]["id"])
             renders.append(time.perf_counter() - started)
-        print(f"popup for one agent (customer, open tickets): {percentiles(renders)}")
+        print(f"popup for one agent (customer, open tickets): {latency(renders)}")
 
         pages = []
         for _ in range(20):
             started = time.perf_counter()
             _, total = await calls.list_calls(agent, agent=agent.id)
             pages.append(time.perf_counter() - started)
-        print(f"agent's call history, first page of {total:,} calls: {percentiles(pages)}")
-    finally:
-        await helpline.stop()
+        print(f"agent's call history, first page of {total:,} calls: {latency(pages)}")
 
 
 def main() -> None:
@@ -138,7 +120,7 @@ def main() -> None:
         data_dir = Path(tmp)
         env = {**os.environ, "HELPLINE_DATA_DIR": str(data_dir)}
         print(f"seeding {args.tickets:,} tickets …", flush=True)
-        seed(data_dir, env, args.tickets)
+        seed_desk(data_dir, env, args.tickets, settings=SETTINGS)
         asyncio.run(run(args, data_dir))
 
 

@@ -14,31 +14,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-HELPLINE = [sys.executable, "-m", "helpline.cli"]
-
-
-def cli(data_dir: Path, env: dict[str, str], *args: str) -> float:
-    started = time.perf_counter()
-    subprocess.run(
-        [*HELPLINE, "--data-dir", str(data_dir), *args], env=env, check=True, capture_output=True
-    )
-    return time.perf_counter() - started
+from common import (
+    add_backend_arguments,
+    cli,
+    desk_env,
+    postgres_database,
+    running_desk,
+    seed_desk,
+    team_agent,
+)
 
 
 async def measure(data_dir: Path, export: bool) -> None:
     import msgspec
 
     from helpline import db
-    from helpline.runtime import Helpline
-    from helpline.settings import load_settings
     from helpline_reports.export import csv_stream
     from helpline_reports.metrics import (
         REPORTS,
@@ -49,23 +44,15 @@ async def measure(data_dir: Path, export: bool) -> None:
     )
     from helpline_reports.system import system_actor
 
-    helpline = Helpline(load_settings(str(data_dir)))
-    await helpline.start()
-    try:
+    async with running_desk(data_dir) as helpline:
         last = await db.fetchval(
             helpline.engine, "SELECT MAX(created_day) AS d FROM reports_ticket"
         )
         first = await db.fetchval(
             helpline.engine, "SELECT MIN(created_day) AS d FROM reports_ticket"
         )
-        team = await db.fetchval(helpline.engine, "SELECT MIN(id) AS t FROM team")
         manager = system_actor()
-        agent = msgspec.structs.replace(
-            manager,
-            id=-1,
-            permissions=frozenset({"reports.view", "tickets.view_team"}),
-            team_ids=frozenset({team}) if team else frozenset(),
-        )
+        agent = await team_agent(helpline, manager)
         year = Filters.from_query({"start": first, "end": last})
         month = msgspec.structs.replace(year, start=year.end - timedelta(days=29))
         print(f"{'report':<16} {'range':<6} {'group_by':<9} {'manager s':>10} {'agent s':>9}")
@@ -89,19 +76,12 @@ async def measure(data_dir: Path, export: bool) -> None:
                 f"tickets.csv (whole year): {size / 1e6:.1f} MB "
                 f"in {time.perf_counter() - started:.1f} s"
             )
-    finally:
-        await helpline.stop()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("HELPLINE_TEST_POSTGRES_URL"),
-        help="server URL without a database (default: start a throwaway server)",
-    )
+    add_backend_arguments(parser)
     parser.add_argument("--no-export", action="store_true", help="skip the raw CSV export")
     parser.add_argument(
         "--data-dir", type=Path, help="an existing desk with demo data: skip seeding, time reports"
@@ -110,45 +90,17 @@ def main() -> None:
     if args.data_dir is not None:
         asyncio.run(measure(args.data_dir, not args.no_export))
         return
-    cluster = None
-    with tempfile.TemporaryDirectory() as tmp:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        postgres_database(args, "helpline_bench_reports") as url,
+    ):
         data_dir = Path(tmp)
-        os.environ["HELPLINE_PLUGINS"] = "reports"  # other plugins' demo data would be timed too
-        env = {**os.environ}
-        if args.backend == "postgres":
-            base = args.postgres_url
-            if not base:
-                from helpline.testing.postgres import Cluster, find_bin_dir
-
-                cluster = Cluster(find_bin_dir())
-                base = cluster.start()
-            url = f"{base.rstrip('/')}/helpline_bench_reports"
-            asyncio.run(_recreate(base.rstrip("/"), "helpline_bench_reports"))
-            env["HELPLINE_DATABASE_URL"] = os.environ["HELPLINE_DATABASE_URL"] = url
-        try:
-            init = ["init", "--admin-email", "admin@example.com"]
-            cli(data_dir, env, *init, "--admin-password", "bench-password-1")
-            seconds = cli(data_dir, env, "demo", "--tickets", str(args.tickets), "--seed", "5")
-            print(
-                f"{args.backend}: demo of {args.tickets:,} tickets (with facts) in {seconds:.0f} s"
-            )
-            seconds = cli(data_dir, env, "reports", "rebuild")
-            print(f"helpline reports rebuild: {seconds:.0f} s")
-            asyncio.run(measure(data_dir, not args.no_export))
-        finally:
-            if cluster is not None:
-                cluster.stop()
-
-
-async def _recreate(base: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        await conn.execute(f"CREATE DATABASE {name}")
-    finally:
-        await conn.close()
+        env = desk_env(url, plugins="reports")  # other plugins' demo data would be timed too
+        seconds = seed_desk(data_dir, env, args.tickets)
+        print(f"{args.backend}: demo of {args.tickets:,} tickets (with facts) in {seconds:.0f} s")
+        seconds = cli(data_dir, env, "reports", "rebuild")
+        print(f"helpline reports rebuild: {seconds:.0f} s")
+        asyncio.run(measure(data_dir, not args.no_export))
 
 
 if __name__ == "__main__":

@@ -16,44 +16,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-HELPLINE = [sys.executable, "-m", "helpline.cli"]
+from common import add_backend_arguments, desk_env, init_desk, postgres_database, running_desk
+
 AGENTS = 50
 SKILLS = ("billing", "german", "french", "hardware", "network")
-
-
-def init(data_dir: Path, env: dict[str, str]) -> None:
-    subprocess.run(
-        [
-            *HELPLINE,
-            "--data-dir",
-            str(data_dir),
-            "init",
-            "--admin-email",
-            "admin@example.com",
-            "--admin-password",
-            "bench-password-1",
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-
-
-async def _recreate(base: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await conn.execute(f"CREATE DATABASE {name}")
-    finally:
-        await conn.close()
 
 
 async def setup(helpline, store, rules, strategies):
@@ -100,14 +70,10 @@ async def setup(helpline, store, rules, strategies):
 
 
 async def run(args: argparse.Namespace, data_dir: Path) -> None:
-    from helpline.runtime import Helpline
     from helpline.services import tickets, users
-    from helpline.settings import load_settings
     from helpline_routing import engine, pool, rules, store, strategies
 
-    helpline = Helpline(load_settings(str(data_dir), worker=False))
-    await helpline.start()
-    try:
+    async with running_desk(data_dir, worker=False) as helpline:
         team, agents, known = await setup(helpline, store, rules, strategies)
         admin = await users.load_actor(helpline, 1)
         customer = await users.create_user(
@@ -177,34 +143,22 @@ async def run(args: argparse.Namespace, data_dir: Path) -> None:
         await asyncio.gather(*(worker() for _ in range(8)))
         elapsed = time.perf_counter() - started
         print(f"  waiting tickets, 8 callers {len(waiting) / elapsed:8,.0f} routed/s")
-    finally:
-        await helpline.stop()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--decisions", type=int, default=2000)
     parser.add_argument("--tickets", type=int, default=300)
-    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("HELPLINE_TEST_POSTGRES_URL"),
-        help="server URL without a database (a database `helpline_bench_routing` is created)",
-    )
+    add_backend_arguments(parser)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        postgres_database(args, "helpline_bench_routing") as url,
+    ):
         data_dir = Path(tmp)
-        os.environ.setdefault("HELPLINE_PLUGINS", "routing")  # measure routing alone
-        env = {**os.environ}
-        if args.backend == "postgres":
-            if not args.postgres_url:
-                sys.exit("--postgres-url (or HELPLINE_TEST_POSTGRES_URL) is needed for PostgreSQL")
-            base = args.postgres_url.rstrip("/")
-            asyncio.run(_recreate(base, "helpline_bench_routing"))
-            env["HELPLINE_DATABASE_URL"] = os.environ["HELPLINE_DATABASE_URL"] = (
-                f"{base}/helpline_bench_routing"
-            )
-        init(data_dir, env)
+        # Only routing: other plugins' hooks would be measured too.
+        env = desk_env(url, plugins=os.environ.get("HELPLINE_PLUGINS", "routing"))
+        init_desk(data_dir, env)
         asyncio.run(run(args, data_dir))
 
 

@@ -14,75 +14,32 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
-import sys
 import tempfile
 import time
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import msgspec
-
-HELPLINE = [sys.executable, "-m", "helpline.cli"]
-
-
-def seed(data_dir: Path, env: dict[str, str], tickets: int) -> None:
-    for args in (
-        ["init", "--admin-email", "admin@example.com", "--admin-password", "bench-password-1"],
-        ["demo", "--tickets", str(tickets), "--seed", "5"],
-    ):
-        subprocess.run(
-            [*HELPLINE, "--data-dir", str(data_dir), *args],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+from common import (
+    Clock,
+    Statements,
+    add_backend_arguments,
+    desk_env,
+    postgres_database,
+    running_desk,
+    seed_desk,
+    timed,
+)
 
 
-class Statements:
-    """Counts the SQL statements the engine runs (and, with `detail`, which ones)."""
-
-    def __init__(self, engine: object, detail: bool = False) -> None:
-        self.count = 0
-        self.kinds: Counter[str] = Counter()
-        cls = type(engine)  # PostgresEngine has slots: wrap the method on the class
-        original = cls.run_querystring
-
-        async def counting(this, querystring, *args, **kwargs):
-            self.count += 1
-            if detail:
-                text = " ".join(str(querystring).split())
-                self.kinds[text[:90]] += 1
-            return await original(this, querystring, *args, **kwargs)
-
-        cls.run_querystring = counting  # type: ignore[method-assign]
-
-    def top(self, n: int = 25) -> str:
-        return "\n".join(f"{count:>8,}  {text}" for text, count in self.kinds.most_common(n))
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.at = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)  # a Monday morning
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
-async def run(args: argparse.Namespace, data_dir: Path, database_url: str | None) -> None:
+async def run(args: argparse.Namespace, data_dir: Path) -> None:
     from helpline import db, jobs
-    from helpline.runtime import Helpline
-    from helpline.settings import load_settings
     from helpline_sla import store
     from helpline_sla.specs import CalendarSpec, EscalationSpec, PolicySpec, TargetSpec
     from helpline_sla.timers import recompute_all
 
-    settings = load_settings(str(data_dir))
-    clock = Clock()
-    helpline = Helpline(settings, clock=clock)
-    await helpline.start()
-    try:
+    clock = Clock(datetime(2025, 1, 6, 8, 0, tzinfo=UTC))  # a Monday morning
+    async with running_desk(data_dir, clock=clock) as helpline:
         await db.fetch(
             helpline.engine, "UPDATE ticket SET status = 'open', status_category = 'open'"
         )
@@ -109,9 +66,7 @@ async def run(args: argparse.Namespace, data_dir: Path, database_url: str | None
         await store.save_policy(helpline, policy)
         await jobs.cancel(helpline, "sla:recompute")
 
-        started = time.perf_counter()
-        changed = await recompute_all(helpline, "benchmark: policy created")
-        first = time.perf_counter() - started
+        first, changed = await timed(recompute_all(helpline, "benchmark: policy created"))
         print(
             f"{total:,} open tickets; policy created: {changed:,} tickets put on the clock "
             f"in {first:.1f} s ({changed / first:,.0f} tickets/s)"
@@ -123,9 +78,7 @@ async def run(args: argparse.Namespace, data_dir: Path, database_url: str | None
         )
         await store.save_policy(helpline, shorter)
         await jobs.cancel(helpline, "sla:recompute")
-        started = time.perf_counter()
-        changed = await recompute_all(helpline, "benchmark: targets halved")
-        elapsed = time.perf_counter() - started
+        elapsed, changed = await timed(recompute_all(helpline, "benchmark: targets halved"))
         print(
             f"policy changed: due times of {changed:,} tickets recomputed in {elapsed:.1f} s "
             f"({changed / elapsed:,.0f} tickets/s, {elapsed / max(changed, 1) * 1e6:,.0f} µs each)"
@@ -168,30 +121,12 @@ async def run(args: argparse.Namespace, data_dir: Path, database_url: str | None
 
             profile.disable()
             pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
-    finally:
-        await helpline.stop()
-
-
-async def _recreate(base: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        await conn.execute(f"CREATE DATABASE {name}")
-    finally:
-        await conn.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("HELPLINE_TEST_POSTGRES_URL"),
-        help="server URL without a database (a database `helpline_bench_sla` is created)",
-    )
+    add_backend_arguments(parser)
     parser.add_argument(
         "--timers", type=int, default=20_000, help="at most this many timers to fire"
     )
@@ -201,27 +136,17 @@ def main() -> None:
         "--statements", action="store_true", help="list the commonest SQL statements of the timers"
     )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, postgres_database(args, "helpline_bench_sla") as url:
         data_dir = Path(tmp)
         # Only the SLA plugin: other plugins' hooks would be measured too.
-        os.environ.setdefault("HELPLINE_PLUGINS", "sla")
-        env = {**os.environ}
-        url = None
-        if args.backend == "postgres":
-            if not args.postgres_url:
-                sys.exit("--postgres-url (or HELPLINE_TEST_POSTGRES_URL) is needed for PostgreSQL")
-            base = args.postgres_url.rstrip("/")
-            asyncio.run(_recreate(base, "helpline_bench_sla"))
-            url = f"{base}/helpline_bench_sla"
-            env["HELPLINE_DATABASE_URL"] = url
-            os.environ["HELPLINE_DATABASE_URL"] = url
+        env = desk_env(url, plugins=os.environ.get("HELPLINE_PLUGINS", "sla"))
         started = time.perf_counter()
-        seed(data_dir, env, args.tickets)
+        seed_desk(data_dir, env, args.tickets)
         print(
             f"seeded {args.tickets:,} tickets in {time.perf_counter() - started:.0f} s "
             f"({args.backend})"
         )
-        asyncio.run(run(args, data_dir, url))
+        asyncio.run(run(args, data_dir))
 
 
 if __name__ == "__main__":

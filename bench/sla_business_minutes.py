@@ -13,26 +13,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import subprocess
-import sys
+import os
 import tempfile
-import time
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
-HELPLINE = [sys.executable, "-m", "helpline.cli"]
+from common import best_of, running_desk, seed_desk
 
 
 async def run(data_dir: Path, count: int, rounds: int, one_by_one: bool) -> None:
     from helpline import db
-    from helpline.runtime import Helpline
-    from helpline.settings import load_settings
     from helpline_sla import reports_hook, store
     from helpline_sla.specs import CalendarSpec, PolicySpec, TargetSpec
 
-    helpline = Helpline(load_settings(str(data_dir)))
-    await helpline.start()
-    try:
+    async with running_desk(data_dir) as helpline:
         await store.save_calendar(
             helpline,
             CalendarSpec(
@@ -60,27 +55,24 @@ async def run(data_dir: Path, count: int, rounds: int, one_by_one: bool) -> None
             spans.append((row["id"], created, created + timedelta(hours=5)))
             spans.append((row["id"], created, created + timedelta(days=3, hours=2)))
         spans = spans[:count]
-        best = None
-        for _ in range(rounds):
-            started = time.perf_counter()
-            if one_by_one:
-                answers = [
-                    (await reports_hook.business_minutes(helpline, [span]) or [None])[0]
-                    for span in spans
-                ]
-            else:
-                answers = await reports_hook.business_minutes(helpline, spans)
-            elapsed = time.perf_counter() - started
-            best = elapsed if best is None else min(best, elapsed)
-        assert best is not None
+        if one_by_one:
+            best, answers = await best_of(rounds, partial(_one_by_one, helpline, spans))
+        else:
+            best, answers = await best_of(
+                rounds, partial(reports_hook.business_minutes, helpline, spans)
+            )
         answered = sum(a is not None for a in answers or [])
         print(
             f"{'one span per call' if one_by_one else 'one batch'}: {len(spans):,} spans "
             f"({answered:,} answered) in {best * 1000:,.1f} ms, "
             f"{len(spans) / best:,.0f} spans/s (best of {rounds})"
         )
-    finally:
-        await helpline.stop()
+
+
+async def _one_by_one(helpline, spans: list) -> list:
+    from helpline_sla import reports_hook
+
+    return [(await reports_hook.business_minutes(helpline, [span]) or [None])[0] for span in spans]
 
 
 def main() -> None:
@@ -92,13 +84,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
-        for cmd in (
-            ["init", "--admin-email", "admin@example.com", "--admin-password", "bench-password-1"],
-            ["demo", "--tickets", str(args.tickets), "--seed", "5"],
-        ):
-            subprocess.run(
-                [*HELPLINE, "--data-dir", str(data_dir), *cmd], check=True, capture_output=True
-            )
+        seed_desk(data_dir, dict(os.environ), args.tickets)
         asyncio.run(run(data_dir, args.spans, args.rounds, args.one_by_one))
 
 

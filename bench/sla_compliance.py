@@ -22,16 +22,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
-import os
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-HELPLINE = [sys.executable, "-m", "helpline.cli"]
+from common import (
+    add_backend_arguments,
+    best_of,
+    desk_env,
+    init_desk,
+    postgres_database,
+    running_desk,
+    team_agent,
+)
+
 TEAMS = 20
 HOUR = 3600
 TWO_YEARS = 730 * 86400
@@ -107,12 +114,8 @@ def seed_sql(postgres: bool, tickets: int, now: int) -> list[str]:
 
 async def seed(data_dir: Path, clocks: int) -> None:
     from helpline import db
-    from helpline.runtime import Helpline
-    from helpline.settings import load_settings
 
-    helpline = Helpline(load_settings(str(data_dir)))
-    await helpline.start()
-    try:
+    async with running_desk(data_dir) as helpline:
         now = int(helpline.now().timestamp())
         started = time.perf_counter()
         for sql in seed_sql(helpline.is_postgres, max(1, clocks // 3), now):
@@ -120,8 +123,6 @@ async def seed(data_dir: Path, clocks: int) -> None:
         await helpline.engine.run_ddl("ANALYZE")
         count = await db.fetchval(helpline.engine, "SELECT COUNT(*) AS n FROM sla_clock")
         print(f"seeded {count:,} clocks in {time.perf_counter() - started:.0f} s")
-    finally:
-        await helpline.stop()
 
 
 def load_report(path: Path | None) -> Any:
@@ -146,21 +147,12 @@ async def set_indexes(helpline: Any, present: bool) -> None:
 
 
 async def time_report(helpline: Any, report: Any, label: str, rounds: int) -> None:
-    import msgspec
-
     from helpline import db
     from helpline_reports.metrics import Filters
     from helpline_reports.system import system_actor
 
-    team = await db.fetchval(helpline.engine, "SELECT MIN(id) AS t FROM team")
     manager = system_actor()
-    agent = msgspec.structs.replace(
-        manager,
-        id=-1,
-        role="agent",
-        permissions=frozenset({"reports.view", "tickets.view_team"}),
-        team_ids=frozenset({team}) if team else frozenset(),
-    )
+    agent = await team_agent(helpline, manager)
     today = helpline.now().astimezone(UTC).date()
     print(f"{label} (best of {rounds} runs, seconds)")
     print(f"  {'range':<6} {'group_by':<9} {'manager':>9} {'team agent':>11}")
@@ -169,13 +161,8 @@ async def time_report(helpline: Any, report: Any, label: str, rounds: int) -> No
             filters = Filters(start=today - timedelta(days=days - 1), end=today, group_by=group_by)
             times = []
             for actor in (manager, agent):
-                best = None
-                for _ in range(rounds):
-                    started = time.perf_counter()
-                    await report.run(helpline, actor, filters)
-                    elapsed = time.perf_counter() - started
-                    best = elapsed if best is None else min(best, elapsed)
-                times.append(best or 0.0)
+                best, _ = await best_of(rounds, partial(report.run, helpline, actor, filters))
+                times.append(best)
             print(f"  {span:<6} {group_by:<9} {times[0]:>9.3f} {times[1]:>11.3f}")
     if hasattr(report, "query"):
         for span, days in (("30 days", 30), ("1 year", 365)):
@@ -192,12 +179,8 @@ async def time_report(helpline: Any, report: Any, label: str, rounds: int) -> No
 
 async def measure(data_dir: Path, before: Path | None, rounds: int) -> None:
     from helpline import db
-    from helpline.runtime import Helpline
-    from helpline.settings import load_settings
 
-    helpline = Helpline(load_settings(str(data_dir)))
-    await helpline.start()
-    try:
+    async with running_desk(data_dir) as helpline:
         count = await db.fetchval(helpline.engine, "SELECT COUNT(*) AS n FROM sla_clock")
         backend = "postgres" if helpline.is_postgres else "sqlite"
         print(f"{backend}: {count:,} clocks")
@@ -208,36 +191,12 @@ async def measure(data_dir: Path, before: Path | None, rounds: int) -> None:
         await time_report(
             helpline, load_report(None), "now: helpline_sla.report_compliance", rounds
         )
-    finally:
-        await helpline.stop()
-
-
-def cli(data_dir: Path, env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [*HELPLINE, "--data-dir", str(data_dir), *args], env=env, check=True, capture_output=True
-    )
-
-
-async def _recreate(base: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        await conn.execute(f"CREATE DATABASE {name}")
-    finally:
-        await conn.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clocks", type=int, default=100_000)
-    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("HELPLINE_TEST_POSTGRES_URL"),
-        help="server URL without a database (default: start a throwaway server)",
-    )
+    add_backend_arguments(parser)
     parser.add_argument("--data-dir", type=Path, help="an existing seeded desk: only time")
     parser.add_argument("--keep", type=Path, help="seed into this (empty) folder and keep it")
     parser.add_argument(
@@ -247,33 +206,20 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    os.environ["HELPLINE_PLUGINS"] = "sla,reports"
     if args.data_dir is not None:
+        desk_env(plugins="sla,reports")
         asyncio.run(measure(args.data_dir, args.before, args.rounds))
         return
-    cluster = None
-    with tempfile.TemporaryDirectory() as tmp:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        postgres_database(args, "helpline_bench_sla_compliance") as url,
+    ):
         data_dir = args.keep or Path(tmp)
         data_dir.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ}
-        if args.backend == "postgres":
-            base = args.postgres_url
-            if not base:
-                from helpline.testing.postgres import Cluster, find_bin_dir
-
-                cluster = Cluster(find_bin_dir())
-                base = cluster.start()
-            url = f"{base.rstrip('/')}/helpline_bench_sla_compliance"
-            asyncio.run(_recreate(base.rstrip("/"), "helpline_bench_sla_compliance"))
-            env["HELPLINE_DATABASE_URL"] = os.environ["HELPLINE_DATABASE_URL"] = url
-        try:
-            init = ["init", "--admin-email", "admin@example.com"]
-            cli(data_dir, env, *init, "--admin-password", "bench-password-1")
-            asyncio.run(seed(data_dir, args.clocks))
-            asyncio.run(measure(data_dir, args.before, args.rounds))
-        finally:
-            if cluster is not None:
-                cluster.stop()
+        env = desk_env(url, plugins="sla,reports")
+        init_desk(data_dir, env)
+        asyncio.run(seed(data_dir, args.clocks))
+        asyncio.run(measure(data_dir, args.before, args.rounds))
 
 
 if __name__ == "__main__":

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-HELPLINE = [sys.executable, "-m", "helpline.cli"]
+from common import running_desk, seed_desk
 
 
 def make_channel():
@@ -40,7 +39,6 @@ def make_channel():
 
 async def run(data_dir: Path, tickets: int) -> None:
     from helpline.plugins import make_plugin_manager
-    from helpline.runtime import Helpline
     from helpline.services import tickets as ticket_service
     from helpline.services.users import load_actor
     from helpline.settings import load_settings
@@ -50,9 +48,7 @@ async def run(data_dir: Path, tickets: int) -> None:
     channel = make_channel()
     settings = load_settings(str(data_dir))
     pm = make_plugin_manager(settings.plugins, settings.disable_plugins, extra=[("bench", channel)])
-    helpline = Helpline(settings, pm=pm)
-    await helpline.start()
-    try:
+    async with running_desk(data_dir, pm=pm) as helpline:
         survey_settings = await config.current(helpline)
         numbers = [r["number"] for r in await Ticket.select(Ticket.number).order_by(Ticket.id)]
         started = time.perf_counter()
@@ -90,8 +86,6 @@ async def run(data_dir: Path, tickets: int) -> None:
                 f"results.summary for {label}: {took * 1000:.0f} ms "
                 f"(CSAT {data['totals']['csat']}%, {data['totals']['csat_count']} ratings)"
             )
-    finally:
-        await helpline.stop()
 
 
 def main() -> None:
@@ -100,13 +94,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
-        for cmd in (
-            ["init", "--admin-email", "admin@example.com", "--admin-password", "bench-password-1"],
-            ["demo", "--tickets", str(args.tickets)],
-        ):
-            subprocess.run(
-                [*HELPLINE, "--data-dir", str(data_dir), *cmd], check=True, capture_output=True
-            )
+        seed_desk(data_dir, dict(os.environ), args.tickets)
         asyncio.run(run(data_dir, args.tickets))
 
 

@@ -14,29 +14,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-HELPLINE = [sys.executable, "-m", "helpline.cli"]
+from common import (
+    add_backend_arguments,
+    admin_actor,
+    desk_env,
+    postgres_database,
+    running_desk,
+    seed_desk,
+)
 
-
-def seed(data_dir: Path, tickets: int, env: dict[str, str]) -> None:
-    (data_dir / "helpline.toml").write_text("[plugin.webhooks]\nallow_private_targets = true\n")
-    for args in (
-        ["init", "--admin-email", "admin@example.com", "--admin-password", "bench-password-1"],
-        ["demo", "--tickets", str(tickets), "--seed", "5"],
-    ):
-        subprocess.run(
-            [*HELPLINE, "--data-dir", str(data_dir), *args],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+SETTINGS = "[plugin.webhooks]\nallow_private_targets = true\n"
 
 
 class Receiver:
@@ -72,21 +65,13 @@ class Receiver:
 
 async def run(args: argparse.Namespace, data_dir: Path) -> None:
     from helpline import db, jobs
-    from helpline.runtime import Helpline
     from helpline.services import tickets
-    from helpline.services.users import load_actor
-    from helpline.settings import load_settings
     from helpline_automation.webhooks import store
     from helpline_automation.webhooks.specs import SubscriptionIn
 
     receiver = Receiver()
-    helpline = Helpline(load_settings(str(data_dir)))
-    await helpline.start()
-    try:
-        admin_id = await db.fetchval(
-            helpline.engine, "SELECT id FROM users WHERE email = {}", "admin@example.com"
-        )
-        admin = await load_actor(helpline, admin_id)
+    async with running_desk(data_dir) as helpline:
+        admin = await admin_actor(helpline)
         for n in range(args.subscriptions):
             await store.create(
                 helpline,
@@ -134,8 +119,6 @@ async def run(args: argparse.Namespace, data_dir: Path) -> None:
             f"{succeeded / elapsed:,.0f} deliveries/s with {args.workers} worker(s) "
             f"(receiver counted {receiver.count})"
         )
-    finally:
-        await helpline.stop()
 
 
 async def _time_changes(helpline, numbers, tickets, label: str) -> float:
@@ -153,46 +136,18 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=500)
     parser.add_argument("--subscriptions", type=int, default=2)
     parser.add_argument("--workers", type=int, default=1, help="concurrent workers (PostgreSQL)")
-    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    add_backend_arguments(parser)
     args = parser.parse_args()
     args.changes = min(args.changes, args.tickets)
-    cluster = None
-    env = {**os.environ}
-    if args.backend == "postgres":
-        url = os.environ.get("HELPLINE_TEST_POSTGRES_URL")
-        if not url:
-            from helpline.testing.postgres import Cluster, find_bin_dir
-
-            bin_dir = find_bin_dir()
-            if bin_dir is None:
-                sys.exit("no PostgreSQL binaries found; set HELPLINE_TEST_POSTGRES_URL")
-            cluster = Cluster(bin_dir)
-            url = cluster.start()
-        asyncio.run(_recreate(url.rstrip("/"), "helpline_bench_webhooks"))
-        env["HELPLINE_DATABASE_URL"] = os.environ["HELPLINE_DATABASE_URL"] = (
-            f"{url.rstrip('/')}/helpline_bench_webhooks"
-        )
-    elif args.workers != 1:
+    if args.backend == "sqlite" and args.workers != 1:
         sys.exit("SQLite runs one worker; use --backend postgres for more")
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            data_dir = Path(tmp)
-            seed(data_dir, args.tickets, env)
-            asyncio.run(run(args, data_dir))
-    finally:
-        if cluster is not None:
-            cluster.stop()
-
-
-async def _recreate(base: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        await conn.execute(f"CREATE DATABASE {name}")
-    finally:
-        await conn.close()
+    with (
+        postgres_database(args, "helpline_bench_webhooks") as url,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        data_dir = Path(tmp)
+        seed_desk(data_dir, desk_env(url), args.tickets, settings=SETTINGS)
+        asyncio.run(run(args, data_dir))
 
 
 if __name__ == "__main__":

@@ -114,3 +114,11 @@ def deliver_notification(
     from helpline_email.events import notify
 
     return notify(helpline, recipient, subject, body, ticket, attachments)
+
+
+@hookimpl(optionalhook=True)
+def report_dimensions(helpline: Any) -> dict[str, dict[str, Any]]:
+    """Every report can be filtered and grouped by mailbox (when the reports plugin is there)."""
+    from helpline_email.reports_mailbox import dimensions
+
+    return dimensions()

@@ -11,6 +11,7 @@ from litestar.response import Stream
 
 from helpline.errors import Invalid
 from helpline_reports import export
+from helpline_reports.dimensions import expressions
 from helpline_reports.metrics import (
     TICKET_COLUMNS,
     Filters,
@@ -47,6 +48,7 @@ Format = Annotated[str, QueryParameter(description="json, csv or xlsx")]
 
 
 async def report_filters(
+    request: Request,
     helpline: HelplineDep,
     start: Start = None,
     end: End = None,
@@ -73,8 +75,12 @@ async def report_filters(
         "organization_id": organization_id,
         "group_by": group_by,
     }
+    dimensions = await expressions(helpline)  # contributed ones, e.g. the email plugin's mailbox
+    query |= {name: request.query_params.get(name) for name in dimensions}
     return Filters.from_query(
-        {k: v for k, v in query.items() if v is not None}, today=helpline.now().date()
+        {k: v for k, v in query.items() if v is not None},
+        today=helpline.now().date(),
+        dimensions=dimensions,
     )
 
 

@@ -23,7 +23,13 @@ def _date(query: Mapping[str, Any], field: str) -> date | None:
         raise Invalid(field, "must be a date like 2026-01-31") from None
 
 
-def parse_filters(cls: Any, query: Mapping[str, Any], *, today: date | None = None) -> Any:
+def parse_filters(
+    cls: Any,
+    query: Mapping[str, Any],
+    *,
+    today: date | None = None,
+    dimensions: Mapping[str, str] | None = None,
+) -> Any:
     from helpline_reports.metrics import GROUP_BY, MAX_DAYS
 
     today = today or datetime.now(UTC).date()
@@ -47,10 +53,18 @@ def parse_filters(cls: Any, query: Mapping[str, Any], *, today: date | None = No
             if len(raw) > 100:
                 raise Invalid(field, "is too long")
             values[field] = raw
+    dimensions = dict(dimensions or {})
+    extra = {}
+    for name in dimensions:
+        raw = str(query.get(name) or "").strip()
+        if len(raw) > 100:
+            raise Invalid(name, "is too long")
+        if raw:
+            extra[name] = raw
     group_by = (query.get("group_by") or "").strip() or None
-    if group_by is not None and group_by not in GROUP_BY:
-        raise Invalid("group_by", f"must be one of: {', '.join(GROUP_BY)}")
-    return cls(start=start, end=end, group_by=group_by, **values)
+    if group_by is not None and group_by not in GROUP_BY and group_by not in dimensions:
+        raise Invalid("group_by", f"must be one of: {', '.join([*GROUP_BY, *dimensions])}")
+    return cls(start=start, end=end, group_by=group_by, extra=extra, extra_sql=dimensions, **values)
 
 
 def ticket_conditions(actor: Any, filters: Any) -> tuple[list[str], list[Any]]:
@@ -82,6 +96,9 @@ def ticket_conditions(actor: Any, filters: Any) -> tuple[list[str], list[Any]]:
             'EXISTS (SELECT 1 FROM ticket_tag tt WHERE tt.ticket = "ticket".id AND tt.tag = {})'
         )
         args.append(filters.tag)
+    for name, value in filters.extra.items():  # contributed dimensions: compared as text
+        parts.append(f"CAST(({filters.extra_sql[name]}) AS VARCHAR(100)) = {{}}")
+        args.append(value)
     return parts, args
 
 
@@ -97,11 +114,19 @@ GROUP_COLUMNS = {
 }
 
 
-def group_expression(group_by: str | None, day_column: str = "") -> tuple[str, str]:
+def group_expression(
+    group_by: str | None, day_column: str = "", filters: Any = None
+) -> tuple[str, str]:
     """(SQL expression, extra JOIN) grouping rows read with "ticket" by `group_by`: for "tag" a
-    ticket counts once under each of its tags. For "day" or None: `day_column`."""
+    ticket counts once under each of its tags. For "day" or None: `day_column`. A dimension
+    another plugin contributes is found in `filters` (its ``extra_sql``)."""
     if group_by in (None, "day"):
         return day_column, ""
+    if group_by not in GROUP_COLUMNS:
+        contributed = getattr(filters, "extra_sql", {}) if filters is not None else {}
+        if group_by not in contributed:
+            raise Invalid("group_by", f"cannot group by {group_by}")
+        return f"({contributed[group_by]})", ""
     join = ' JOIN ticket_tag tg ON tg.ticket = "ticket".id' if group_by == "tag" else ""
     return GROUP_COLUMNS[group_by], join
 
@@ -123,6 +148,7 @@ def rollup_ok(actor: Any, filters: Any) -> bool:
         and filters.assignee_id is None
         and filters.organization_id is None
         and filters.tag is None
+        and not filters.extra
     )
 
 

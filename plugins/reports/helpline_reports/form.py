@@ -17,7 +17,9 @@ from helpline.tables import Organization, Priority, Role, Team, TicketType, User
 from helpline_reports.metrics import GROUP_BY, Filters
 
 #: Fields of Filters, in the order the form shows them.
-FILTER_KEYS: tuple[str, ...] = Filters.__struct_fields__
+FILTER_KEYS: tuple[str, ...] = tuple(
+    f for f in Filters.__struct_fields__ if f not in ("extra", "extra_sql")
+)
 PRESETS = {
     "7d": "Last 7 days",
     "30d": "Last 30 days",
@@ -66,12 +68,17 @@ class FilterForm(msgspec.Struct, kw_only=True):
 
 
 def read(
-    query: Mapping[str, Any], today: date, *, default_group_by: str | None = None
+    query: Mapping[str, Any],
+    today: date,
+    *,
+    default_group_by: str | None = None,
+    dimensions: Mapping[str, str] | None = None,
 ) -> FilterForm:
-    """Parse the page's query; a preset fills the dates, unless the range is custom."""
-    values = {
-        key: str(query.get(key) or "").strip()[:200] for key in (*FILTER_KEYS, "preset", "chart")
-    }
+    """Parse the page's query; a preset fills the dates, unless the range is custom.
+    `dimensions`: the contributed ones ({name: SQL}, ``dimensions.expressions``)."""
+    dimensions = dict(dimensions or {})
+    keys = (*FILTER_KEYS, *dimensions)
+    values = {key: str(query.get(key) or "").strip()[:200] for key in (*keys, "preset", "chart")}
     if not values["preset"]:
         values["preset"] = "custom" if values["start"] or values["end"] else "30d"
     if values["preset"] not in PRESETS:
@@ -84,7 +91,9 @@ def read(
     if not values["group_by"] and default_group_by:
         values["group_by"] = default_group_by
     try:
-        filters = Filters.from_query({k: values[k] for k in FILTER_KEYS}, today=today)
+        filters = Filters.from_query(
+            {k: values[k] for k in keys}, today=today, dimensions=dimensions
+        )
     except Invalid as exc:
         return FilterForm(
             values=values, filters=None, errors={exc.field or "form": str(exc.message)}
@@ -97,6 +106,9 @@ async def choices(helpline: Helpline, viewer: Actor | None = None) -> dict[str, 
 
     A viewer who does not see every ticket is offered only their own teams: the figures of any
     other team would be empty for them anyway (they are limited to what the viewer may see)."""
+    from helpline_reports.dimensions import contributed
+
+    extra = await contributed(helpline)
     staff_roles = Role.select(Role.id).where(Role.staff == True)  # noqa: E712
     agents = await (
         User.select(User.id, User.name)
@@ -116,7 +128,12 @@ async def choices(helpline: Helpline, viewer: Actor | None = None) -> dict[str, 
         "priorities": [(r["name"], r["label"]) for r in priorities],
         "types": [(r["name"], r["label"]) for r in types],
         "channels": CHANNELS,
-        "group_by": [(g, g.capitalize()) for g in GROUP_BY],
+        "group_by": [(g, g.capitalize()) for g in GROUP_BY]
+        + [(d.name, d.label) for d in extra.values()],
+        "dimensions": [
+            (d.name, d.label, [(str(k), v) for k, v in await d.options(helpline)])
+            for d in extra.values()
+        ],
         "presets": PRESETS,
         "charts": list(CHARTS.items()),
     }

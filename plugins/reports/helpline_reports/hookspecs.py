@@ -28,3 +28,14 @@ def report_metrics(helpline: Any) -> dict[str, dict[str, Any]]:
     organization_id, group_by); `run` must itself respect what `actor` may see (use
     helpline.visibility.visible_tickets). It is called twice per run: for the range and for the
     previous period of equal length."""
+
+
+@hookspec
+def report_dimensions(helpline: Any) -> dict[str, dict[str, Any]]:
+    """More ways to filter and group every report: {name: {"label", "expression", "options"}}.
+    `expression` is SQL over the ticket row read as "ticket" (columns id, team, assignee,
+    organization, channel, type, priority) giving the ticket's key — typically a correlated
+    subquery into the plugin's own table; it must not contain `{}`. `options` is an async
+    callable (helpline) returning [(key, label), …] to offer in the filter form and to name
+    rows. The query parameter `name=<key>` filters (compared as text), `group_by=name` groups.
+    Names of built-in dimensions are refused. The email plugin contributes "mailbox"."""

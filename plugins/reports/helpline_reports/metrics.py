@@ -115,6 +115,10 @@ class Filters(msgspec.Struct, kw_only=True):
     tag: str | None = None
     organization_id: int | None = None
     group_by: str | None = None
+    #: Values of the dimensions other plugins contribute (``report_dimensions``), by name.
+    extra: dict[str, str] = {}
+    #: Their SQL expressions over "ticket", by name (from the plugins, never from the query).
+    extra_sql: dict[str, str] = {}
 
     @property
     def days(self) -> int:
@@ -130,14 +134,23 @@ class Filters(msgspec.Struct, kw_only=True):
         )
 
     @classmethod
-    def from_query(cls, query: Mapping[str, Any], *, today: date | None = None) -> Filters:
+    def from_query(
+        cls,
+        query: Mapping[str, Any],
+        *,
+        today: date | None = None,
+        dimensions: Mapping[str, str] | None = None,
+    ) -> Filters:
         """Parse query parameters (strings); missing dates default to the last 30 days.
+        `dimensions`: {name: SQL expression} of contributed dimensions
+        (``await helpline_reports.dimensions.expressions(helpline)``), which may then be
+        filtered on and grouped by.
 
         Raises :class:`helpline.errors.Invalid` naming the bad field.
         """
         from .filters import parse_filters
 
-        return parse_filters(cls, query, today=today)
+        return parse_filters(cls, query, today=today, dimensions=dimensions or {})
 
 
 class Report(msgspec.Struct, kw_only=True):

@@ -16,6 +16,7 @@ from helpline.runtime import Helpline
 from helpline_reports import present
 from helpline_reports.charts import Kind, figure
 from helpline_reports.dashboard import ROUTES as DASHBOARD_ROUTES
+from helpline_reports.dimensions import expressions
 from helpline_reports.downloads import MEDIA, TICKETS, stream
 from helpline_reports.form import FilterForm, choices, read, today_for
 from helpline_reports.metrics import REPORTS, run_report
@@ -41,7 +42,12 @@ async def report_page(
     spec = specs.get(name)
     if spec is None:
         raise NotFound(f"no report named {name!r}")
-    form = read(request.query_params, today_for(helpline, viewer), default_group_by=None)
+    form = read(
+        request.query_params,
+        today_for(helpline, viewer),
+        default_group_by=None,
+        dimensions=await expressions(helpline),
+    )
     context = {
         "spec": spec,
         "specs": specs,
@@ -103,7 +109,9 @@ async def download(
     format: Format = "csv",
 ) -> Stream:
     """The report (or `tickets`: the raw ticket list) as CSV or XLSX, with the page's filters."""
-    form = read(request.query_params, today_for(helpline, viewer))
+    form = read(
+        request.query_params, today_for(helpline, viewer), dimensions=await expressions(helpline)
+    )
     if form.filters is None:
         field, message = next(iter(form.errors.items()))
         raise Invalid(field, message)

@@ -86,7 +86,7 @@ async def histograms(
     if group_by is None:
         group, join = "NULL", ""
     else:
-        group, join = f_sql.group_expression(group_by, f'"ticket".{day_column}')
+        group, join = f_sql.group_expression(group_by, f'"ticket".{day_column}', filters)
     where, args = f_sql.where(actor, filters, f'"ticket".{day_column}')
     whole = _whole(helpline, expression)
     grouping = f"{group}, {whole}" if group_by is not None else whole
@@ -150,7 +150,7 @@ async def group_counts(
     if group_by is None:
         group, join, grouping = "NULL", "", ""
     else:
-        group, join = f_sql.group_expression(group_by, f'"ticket".{day_column}')
+        group, join = f_sql.group_expression(group_by, f'"ticket".{day_column}', filters)
         grouping = f" GROUP BY {group}"
     where, args = f_sql.where(actor, filters, f'"ticket".{day_column}')
     extra = "".join(f', SUM("ticket".{c}) AS s{i}' for i, c in enumerate(sums))
@@ -172,7 +172,7 @@ async def transition_counts(
     if group_by is None:
         group, join = "NULL", ""
     else:
-        group, join = f_sql.group_expression(group_by, '"ticket".day')
+        group, join = f_sql.group_expression(group_by, '"ticket".day', filters)
     parts, args = f_sql.ticket_conditions(actor, filters)
     extra = "".join(f" AND {p}" for p in parts)
     grouping = '"ticket".kind' if group_by is None else f'{group}, "ticket".kind'
@@ -245,7 +245,14 @@ async def open_before(helpline: Helpline, actor: Any, filters: Any) -> int:
 
 
 async def labels(helpline: Helpline, group_by: str | None, keys: list[Any]) -> dict[Any, str]:
-    """Readable names of group keys (team, agent and organization ids)."""
+    """Readable names of group keys (team, agent and organization ids; contributed
+    dimensions name theirs)."""
+    from helpline_reports.metrics import GROUP_BY
+
+    if group_by is not None and group_by not in GROUP_BY:
+        from helpline_reports.dimensions import labels as dimension_labels
+
+        return await dimension_labels(helpline, group_by, keys)
     tables = {"team": "team", "agent": "users", "organization": "organization"}
     ids = [k for k in keys if isinstance(k, int)]
     found: dict[Any, str] = {None: "(none)"}

@@ -24,6 +24,7 @@ from helpline.runtime import Helpline
 from helpline.services import users
 from helpline.tables import User
 from helpline_reports import schedule_mail
+from helpline_reports.dimensions import expressions
 from helpline_reports.downloads import TICKETS
 from helpline_reports.form import preset_range, read
 from helpline_reports.metrics import Filters
@@ -169,7 +170,9 @@ async def send(helpline: Helpline, payload: dict[str, Any]) -> None:
         return
     now = helpline.now()
     query = link_query(row["filters"], now.date())
-    filters = read(dict(parse_qsl(query)), now.date()).filters
+    filters = read(
+        dict(parse_qsl(query)), now.date(), dimensions=await expressions(helpline)
+    ).filters
     spec = (await available(helpline)).get(row["report"])
     label = spec.label if spec else "All tickets" if row["report"] == TICKETS else row["report"]
     for user_id in [int(i) for i in row["recipients"].split(",") if i.strip()]:

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Stream, Template
 from helpline.errors import Forbidden, Invalid, NotFound
 from helpline.services import users
 from helpline_reports import schedule, schedule_mail
+from helpline_reports.dimensions import expressions
 from helpline_reports.downloads import TICKETS, stream
 from helpline_reports.form import read
 from helpline_reports.runner import available
@@ -92,7 +93,11 @@ async def signed_download(helpline: HelplineDep, token: FromPath[str]) -> Stream
         raise Forbidden("this link no longer works") from None
     if not (recipient.active and recipient.staff and recipient.can(schedule.MANAGE)):
         raise Forbidden("this link no longer works")
-    form = read(dict(parse_qsl(str(payload.get("q", "")))), helpline.now().date())
+    form = read(
+        dict(parse_qsl(str(payload.get("q", "")))),
+        helpline.now().date(),
+        dimensions=await expressions(helpline),
+    )
     if form.filters is None:
         raise Invalid("token", "this link is not valid")
     return await stream(helpline, recipient, str(payload["r"]), form.filters, "csv")

@@ -77,7 +77,7 @@ def query(helpline: Helpline, actor: Any, filters: Any, group_by: str) -> tuple[
     from helpline_reports.filters import group_expression, ticket_conditions
 
     by_day = group_by == "day"
-    expr, join = group_expression(None if by_day else group_by, "NULL")
+    expr, join = group_expression(None if by_day else group_by, "NULL", filters)
     parts, args = ticket_conditions(actor, filters)
     start = datetime.combine(filters.start, time(), tzinfo=UTC)
     end = datetime.combine(filters.end + timedelta(days=1), time(), tzinfo=UTC)

@@ -51,7 +51,7 @@ def day_of(value: Any) -> date:
     return value.astimezone(UTC).date()
 
 
-def _grouping(group_by: str, alias: str) -> tuple[str, str]:
+def _grouping(group_by: str, alias: str, filters: Any = None) -> tuple[str, str]:
     """SQL for the group key and an extra JOIN. Agent and team are the ones the survey was made
     for (kept when the ticket moves on, as on the results page); "day" is read in Python."""
     if group_by == "agent":
@@ -62,7 +62,7 @@ def _grouping(group_by: str, alias: str) -> tuple[str, str]:
         return "NULL", ""
     from helpline_reports.filters import group_expression
 
-    return group_expression(group_by)
+    return group_expression(group_by, "", filters)
 
 
 async def _csat_rows(helpline: Any, actor: Any, filters: Any, group_by: str) -> tuple[list, list]:
@@ -71,7 +71,7 @@ async def _csat_rows(helpline: Any, actor: Any, filters: Any, group_by: str) -> 
     parts, cond_args = ticket_conditions(actor, filters)
     where = "".join(f" AND ({p})" for p in parts)
     start, end = bounds(filters)
-    key, join = _grouping(group_by, "a")
+    key, join = _grouping(group_by, "a", filters)
     answers = await db.fetch(
         helpline.engine,
         f"SELECT {key} AS grp, a.id AS id, a.score AS score, a.created_at AS at, "
@@ -84,7 +84,7 @@ async def _csat_rows(helpline: Any, actor: Any, filters: Any, group_by: str) -> 
         end,
         *cond_args,
     )
-    key, join = _grouping(group_by, "s")
+    key, join = _grouping(group_by, "s", filters)
     sent = await db.fetch(
         helpline.engine,
         f"SELECT {key} AS grp, s.id AS id, s.sent_at AS at FROM surveys_sent s "
