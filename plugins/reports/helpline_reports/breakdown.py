@@ -26,14 +26,15 @@ async def _figures(
 ) -> tuple[dict[Any, dict[str, Any]], dict[str, Any]]:
     """({group: figures}, figures of every ticket). Totals add the groups up, except by tag,
     where a ticket sits in several groups and the totals are counted on their own."""
-    created = await q.group_counts(helpline, actor, filters, "created_day", group_by)
-    solved = await q.group_counts(helpline, actor, filters, "solved_day", group_by, ("one_touch",))
-    moves = await q.transition_counts(helpline, actor, filters, group_by)
-    frt, frt_all = await q.stats(
-        helpline, actor, filters, '"ticket".first_response_minutes', "created_day", group_by
-    )
-    res, res_all = await q.stats(
-        helpline, actor, filters, '"ticket".resolution_minutes', "solved_day", group_by
+    created, solved, moves, (frt, frt_all), (res, res_all) = await q.together(
+        helpline,
+        q.group_counts(helpline, actor, filters, "created_day", group_by),
+        q.group_counts(helpline, actor, filters, "solved_day", group_by, ("one_touch",)),
+        q.transition_counts(helpline, actor, filters, group_by),
+        q.stats(
+            helpline, actor, filters, '"ticket".first_response_minutes', "created_day", group_by
+        ),
+        q.stats(helpline, actor, filters, '"ticket".resolution_minutes', "solved_day", group_by),
     )
     empty = q.Stats()
     groups = {

@@ -10,7 +10,9 @@ Python, and both backends run the same SQL and give the same numbers.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
+from collections.abc import Awaitable
 from typing import Any
 
 import msgspec
@@ -22,6 +24,14 @@ from helpline_reports.tables import KINDS
 
 FACTS = 'reports_ticket "ticket"'
 MOVES = 'reports_transition "ticket"'
+
+
+async def together(helpline: Helpline, *queries: Awaitable[Any]) -> list[Any]:
+    """Await `queries` side by side, each on its own connection (the database works on several
+    cores), unless a transaction is open: its one connection takes one query at a time."""
+    if helpline.engine.current_transaction.get() is not None:
+        return [await query for query in queries]
+    return list(await asyncio.gather(*queries))
 
 
 class Stats(msgspec.Struct, frozen=True):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, timedelta
 from typing import Any
 
@@ -70,11 +69,8 @@ async def both_periods(helpline: Helpline, build: Any, actor: Any, filters: Filt
     """`build` for the range and for the previous period, side by side on separate connections
     (halving the wait on both backends) unless a transaction is open, whose one connection
     cannot serve two queries at once."""
-    earlier = filters.previous()
-    if helpline.engine.current_transaction.get() is not None:
-        return await build(helpline, actor, filters), await build(helpline, actor, earlier)
-    now, before = await asyncio.gather(
-        build(helpline, actor, filters), build(helpline, actor, earlier)
+    now, before = await q.together(
+        helpline, build(helpline, actor, filters), build(helpline, actor, filters.previous())
     )
     return now, before
 
@@ -157,12 +153,15 @@ async def _distribution(
     group_by = filters.group_by or REPORTS[name].group_by
     worked = _business(calendar, business)
     plain = f'"ticket".{calendar}'
-    by_group, every = await q.stats(helpline, actor, filters, plain, day_column, group_by)
-    by_group_worked, every_worked = by_group, every
-    if await q.has_business_minutes(helpline):  # else they are the calendar minutes
-        by_group_worked, every_worked = await q.stats(
-            helpline, actor, filters, worked, day_column, group_by
+    if await q.has_business_minutes(helpline):
+        (by_group, every), (by_group_worked, every_worked) = await q.together(
+            helpline,
+            q.stats(helpline, actor, filters, plain, day_column, group_by),
+            q.stats(helpline, actor, filters, worked, day_column, group_by),
         )
+    else:  # business figures are the calendar ones
+        by_group, every = await q.stats(helpline, actor, filters, plain, day_column, group_by)
+        by_group_worked, every_worked = by_group, every
     names = await q.labels(helpline, group_by, list(by_group))
     empty = q.Stats()
     table = [
