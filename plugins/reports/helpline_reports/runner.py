@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from helpline_reports import queries as q
 from helpline_reports.metrics import REPORTS, Filters, Report, ReportSpec
 
 VIEW = "reports.view"
+log = logging.getLogger(__name__)
 
 
 def check(actor: Any) -> None:
@@ -28,8 +30,13 @@ async def contributed(helpline: Helpline) -> dict[str, dict[str, Any]]:
         return found
     for result in results:
         for name, spec in (result or {}).items():
-            if name not in REPORTS and callable(spec.get("run")):
-                found[name] = spec
+            if name in REPORTS or name in found:
+                log.warning("report %r offered by a plugin is left out: the name is taken", name)
+                continue
+            if not callable(spec.get("run")):
+                log.warning("report %r offered by a plugin is left out: no `run`", name)
+                continue
+            found[name] = spec
     return found
 
 

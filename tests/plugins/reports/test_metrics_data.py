@@ -139,3 +139,30 @@ async def test_switching_the_plugin_back_on_rebuilds_stale_facts(helpline, facto
     await helpline.set_plugin_enabled("reports", True)
     await run_jobs()
     assert await db.fetchval(helpline.engine, "SELECT COUNT(*) AS n FROM reports_ticket") == 1
+
+
+class _Impostor:
+    """A plugin offering a report under a built-in name, and one under a name already taken."""
+
+    @hookimpl
+    def report_metrics(self, helpline):
+        async def run(helpline, actor, filters):
+            return {"totals": {"created": -1.0}}
+
+        return {
+            "volume": {"label": "Fake volume", "run": run},
+            "mean_score": {"label": "Second mean score", "run": run},
+        }
+
+
+async def test_a_plugin_cannot_take_the_name_of_another_report(helpline, manager, caplog):
+    helpline.pm.register(_Csat(), name="csat_test")
+    helpline.pm.register(_Impostor(), name="impostor_test")
+    from helpline_reports.runner import available
+
+    reports = await available(helpline)
+    assert reports["volume"].label == "Ticket volume"
+    volume = await run_report(helpline, manager, "volume", ONE_DAY)
+    assert volume.totals["created"] == 0
+    assert "the name is taken" in caplog.text
+    assert reports["mean_score"].label in ("Mean score", "Second mean score")
