@@ -8,6 +8,7 @@ import importlib.util
 import itertools
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -128,10 +129,37 @@ def desk(helpline_backend: str, tmp_path: Path, request: pytest.FixtureRequest) 
         _in_thread(_pg_admin(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
+@pytest.fixture(scope="session")
+def initialised(
+    helpline_backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Desk:
+    """A desk after `helpline init`, made once per backend; `ready` gives each test a copy."""
+    data_dir = tmp_path_factory.mktemp("cli-initialised") / "data"
+    if helpline_backend == "sqlite":
+        made = Desk(data_dir)
+    else:
+        base = request.getfixturevalue("postgres_server")
+        name = f"helpline_cli_initialised_{os.getpid()}"
+        _in_thread(_pg_admin(base, f"DROP DATABASE IF EXISTS {name}"))
+        _in_thread(_pg_admin(base, f"CREATE DATABASE {name}"))
+        request.addfinalizer(
+            lambda: _in_thread(_pg_admin(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        )
+        made = Desk(data_dir, f"{base}/{name}")
+    made.run("init", "--admin-email", "admin@example.com", "--admin-password", "first-secret")
+    return made
+
+
 @pytest.fixture
-def ready(desk: Desk) -> Desk:
-    """A desk after `helpline init`."""
-    desk.run("init", "--admin-email", "admin@example.com", "--admin-password", "first-secret")
+def ready(desk: Desk, initialised: Desk, request: pytest.FixtureRequest) -> Desk:
+    """A desk after `helpline init`: a copy of the data dir (and database) `init` made."""
+    shutil.copytree(initialised.data_dir, desk.data_dir)
+    if desk.database_url:
+        base = request.getfixturevalue("postgres_server")
+        name = desk.database_url.rsplit("/", 1)[1]
+        template = initialised.database_url.rsplit("/", 1)[1]
+        _in_thread(_pg_admin(base, f"DROP DATABASE {name}"))
+        _in_thread(_pg_admin(base, f"CREATE DATABASE {name} TEMPLATE {template}"))
     return desk
 
 

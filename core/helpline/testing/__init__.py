@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import itertools
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -37,7 +36,7 @@ from helpline.testing.clock import Clock
 from helpline.testing.factories import ApiClient, Factory, WebClient
 
 __all__ = ["browser_context", "chromium", "live_server"]
-_COUNTER = itertools.count(1)
+_CLONES: dict[str, Any] = {}  # template name → helpline.testing.postgres.Clones
 BACKENDS = ("sqlite", "postgres")
 
 
@@ -113,21 +112,38 @@ async def _pg_admin(base: str, sql: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def helpline_template(
-    helpline_backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
-) -> str:
+def helpline_template(helpline_backend: str, request: pytest.FixtureRequest) -> str:
     """A migrated, seeded database that each test copies: a file path or a PostgreSQL name."""
-    if helpline_backend == "sqlite":
-        path = tmp_path_factory.mktemp("template") / "helpline.sqlite3"
-        _run(_build_template(f"sqlite:///{path}"))
-        return str(path)
-    base = request.getfixturevalue("postgres_server")
+    # pytest sets a session-scoped parameter up again each time the run switches backends;
+    # the templates themselves are fixtures without parameters, so each is built only once.
+    return request.getfixturevalue(f"helpline_{helpline_backend}_template")
+
+
+@pytest.fixture(scope="session")
+def helpline_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("template") / "helpline.sqlite3"
+    _run(_build_template(f"sqlite:///{path}"))
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def helpline_postgres_template(postgres_server: str) -> Iterator[str]:
+    from helpline.testing.postgres import Clones
+
+    base = postgres_server
     name = f"helpline_template_{os.getpid()}"
     _run(_pg_admin(base, f"DROP DATABASE IF EXISTS {name}"))
     _run(_pg_admin(base, f"CREATE DATABASE {name}"))
-    _run(_build_template(f"{base}/{name}"))
-    request.addfinalizer(lambda: _run(_pg_admin(base, f"DROP DATABASE IF EXISTS {name}")))
-    return name
+    try:
+        _run(_build_template(f"{base}/{name}"))
+        # Tests' databases are cloned ahead of need; the clones go before the template does.
+        _CLONES[name] = Clones(base, name, prefix=f"helpline_test_{os.getpid()}")
+        try:
+            yield name
+        finally:
+            _CLONES.pop(name).close()
+    finally:
+        _run(_pg_admin(base, f"DROP DATABASE IF EXISTS {name}"))
 
 
 @pytest.fixture
@@ -141,10 +157,10 @@ async def helpline_database_url(
         yield f"sqlite:///{path}"
         return
     base = request.getfixturevalue("postgres_server")
-    name = f"helpline_test_{os.getpid()}_{next(_COUNTER)}"
-    await _pg_admin(base, f"CREATE DATABASE {name} TEMPLATE {helpline_template}")
+    clones = _CLONES[helpline_template]
+    name = await asyncio.to_thread(clones.take)
     yield f"{base}/{name}"
-    await _pg_admin(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    clones.drop(name)
 
 
 @pytest.fixture
@@ -228,7 +244,10 @@ async def customer(factory: Factory) -> Any:
 @pytest.fixture
 def app(helpline: Any) -> Any:
     """The web application around the test's runtime (no in-process worker)."""
+    from helpline.testing import litestar_cache
     from helpline_web.app import create_app
+
+    litestar_cache.install()  # each test's app parses its ~600 handlers' signatures only once
 
     return create_app(helpline, worker=False)
 
