@@ -38,6 +38,16 @@ _HOUR_CUM = tuple(itertools.accumulate(_HOURS))
 _TOPIC_CUM = tuple(itertools.accumulate(text.TOPIC_WEIGHTS))
 _CHANNEL_CUM = tuple(itertools.accumulate(text.CHANNEL_WEIGHTS))
 ROUTING = "routing: round robin"
+#: Share of solved demo tickets that were solved once before, then reopened by the customer.
+REOPEN_SHARE = 0.06
+
+
+def _reopened(ticket_id: int) -> bool:
+    """Whether a solved demo ticket went through a reopen. Drawn from its own stream (seeded by
+    the ticket id), so the rest of a seed's desk is what it was before reopens existed."""
+    return random.Random(ticket_id * 7919 + 17).random() < REOPEN_SHARE
+
+
 AUTO_CLOSE = "automation: close 4 days after solved"
 
 
@@ -237,6 +247,13 @@ class TicketFactory:
         solved = closed = None
         if solved_at is not None:
             solved = updated = draft.at(solved_at)
+            if _reopened(draft.id):  # solved once too early: the customer wrote back
+                start = first_response or created
+                early, back = start + (solved - start) * 0.4, start + (solved - start) * 0.7
+                opened, done = statuses["open"], statuses["solved"]
+                self._change(out, draft, agent, "status", opened, done, early)
+                self._change(out, draft, draft.customer.id, "status", done, opened, back)
+                version += 2
             self._change(out, draft, agent, "status", statuses["open"], statuses["solved"], solved)
             version += 1
         if closed_at is not None:
