@@ -7,7 +7,7 @@ is installed then. Articles are counted only if the viewer may read them (`acces
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from helpline import db
@@ -33,22 +33,8 @@ def sees_desk_figures(actor: Any) -> bool:
     return actor.staff and (actor.can(access.PUBLISH) or actor.can("tickets.view_all"))
 
 
-def _bounds(filters: Any) -> tuple[datetime, datetime]:
-    start = datetime.combine(filters.start, time(0), tzinfo=UTC)
-    return start, datetime.combine(filters.end + timedelta(days=1), time(0), tzinfo=UTC)
-
-
-def _day(value: Any) -> date:
-    """The UTC day of a timestamp as either driver returns it (datetime, or ISO text)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).date()
-
-
 async def _deflections(helpline: Any, actor: Any, filters: Any) -> list[dict[str, Any]]:
-    start, end = _bounds(filters)
+    start, end = filters.bounds()
     return await db.fetch(
         helpline.engine,
         "SELECT d.article_id AS article, d.at AS at FROM kb_deflection d "
@@ -65,7 +51,7 @@ async def _inserts(helpline: Any, actor: Any, filters: Any) -> list[dict[str, An
     from helpline_reports.filters import ticket_conditions
 
     parts, args = ticket_conditions(actor, filters)
-    start, end = _bounds(filters)
+    start, end = filters.bounds()
     more = "".join(f" AND ({p})" for p in parts)
     return await db.fetch(
         helpline.engine,
@@ -101,9 +87,11 @@ async def run(helpline: Any, actor: Any, filters: Any) -> dict[str, Any]:
         "inserted": defaultdict(int),
     }
     per_article: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    from helpline_reports.facts import utc_day
+
     for metric, index, found in (("deflected", 0, deflected), ("inserted", 1, inserted)):
         for row in found:
-            per_day[metric][_day(row["at"])] += 1
+            per_day[metric][utc_day(row["at"])] += 1
             per_article[row["article"]][index] += 1
     ids = sorted(per_article)
     titles = await _titles(helpline, ids)

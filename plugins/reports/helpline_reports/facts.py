@@ -7,7 +7,7 @@ exactly the facts the hooks wrote.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from helpline import db
@@ -25,8 +25,13 @@ def as_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def utc_day(value: Any) -> date:
+    """The UTC day of a timestamp as either backend returns it (datetime, or ISO text)."""
+    return as_time(value).astimezone(UTC).date()
+
+
 def day(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).date().isoformat() if value else None
+    return utc_day(value).isoformat() if value else None
 
 
 def minutes(start: datetime | None, end: datetime | None) -> float | None:

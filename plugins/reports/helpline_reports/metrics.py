@@ -14,7 +14,7 @@ agents only the tickets they may see, customers get :class:`helpline.errors.Forb
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 import msgspec
@@ -124,10 +124,13 @@ class Filters(msgspec.Struct, kw_only=True):
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The range as timestamps: [start 00:00 UTC, the day after the end 00:00 UTC)."""
+        start = datetime.combine(self.start, time(0), tzinfo=UTC)
+        return start, datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=UTC)
+
     def previous(self) -> Filters:
         """The same filters over the period of equal length just before this one."""
-        from datetime import timedelta
-
         n = self.days
         return msgspec.structs.replace(
             self, start=self.start - timedelta(days=n), end=self.start - timedelta(days=1)

@@ -10,7 +10,7 @@ count.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from helpline import db
@@ -79,8 +79,7 @@ def query(helpline: Helpline, actor: Any, filters: Any, group_by: str) -> tuple[
     by_day = group_by == "day"
     expr, join = group_expression(None if by_day else group_by, "NULL", filters)
     parts, args = ticket_conditions(actor, filters)
-    start = datetime.combine(filters.start, time(), tzinfo=UTC)
-    end = datetime.combine(filters.end + timedelta(days=1), time(), tzinfo=UTC)
+    start, end = filters.bounds()
     targets = ", ".join("{}" for _ in TARGETS)
     selects, clock_args = [], []
     for outcome, at, window in _PARTS:

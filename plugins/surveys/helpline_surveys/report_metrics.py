@@ -5,7 +5,6 @@ the one calling it, so it is installed then."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from helpline import db
@@ -36,21 +35,6 @@ def metrics() -> dict[str, dict[str, Any]]:
     }
 
 
-def bounds(filters: Any) -> tuple[datetime, datetime]:
-    """The range as [start 00:00 UTC, the day after the end 00:00 UTC)."""
-    start = datetime.combine(filters.start, time(0), tzinfo=UTC)
-    return start, datetime.combine(filters.end + timedelta(days=1), time(0), tzinfo=UTC)
-
-
-def day_of(value: Any) -> date:
-    """The UTC day of a timestamp as either driver returns it (datetime, or ISO text)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).date()
-
-
 def _grouping(group_by: str, alias: str, filters: Any = None) -> tuple[str, str]:
     """SQL for the group key and an extra JOIN. Agent and team are the ones the survey was made
     for (kept when the ticket moves on, as on the results page); "day" is read in Python."""
@@ -70,7 +54,7 @@ async def _csat_rows(helpline: Any, actor: Any, filters: Any, group_by: str) -> 
 
     parts, cond_args = ticket_conditions(actor, filters)
     where = "".join(f" AND ({p})" for p in parts)
-    start, end = bounds(filters)
+    start, end = filters.bounds()
     key, join = _grouping(group_by, "a", filters)
     answers = await db.fetch(
         helpline.engine,
@@ -112,6 +96,7 @@ def _csat_line(group: dict[str, Any]) -> list[Any]:
 async def run_csat(helpline: Any, actor: Any, filters: Any) -> dict[str, Any]:
     """Per group: sent, answered, response rate %, satisfied, CSAT %; totals; a CSAT % series
     per day when grouped by day."""
+    from helpline_reports.facts import utc_day
     from helpline_reports.queries import labels
 
     group_by = filters.group_by or "agent"
@@ -124,7 +109,7 @@ async def run_csat(helpline: Any, actor: Any, filters: Any) -> dict[str, Any]:
     every = {"scores": [], "sent": len({s["id"] for s in sent}), "delivered": 0}
     counted: set[int] = set()
     for a in answers:
-        for group in (groups[day_of(a["at"]) if by_day else a["grp"]], every):
+        for group in (groups[utc_day(a["at"]) if by_day else a["grp"]], every):
             if group is every and a["id"] in counted:
                 continue
             group["scores"].append(int(a["score"]))
@@ -133,7 +118,7 @@ async def run_csat(helpline: Any, actor: Any, filters: Any) -> dict[str, Any]:
             group["delivered"] += a["status"] == "sent"
         counted.add(a["id"])
     for s in sent:
-        groups[day_of(s["at"]) if by_day else s["grp"]]["sent"] += 1
+        groups[utc_day(s["at"]) if by_day else s["grp"]]["sent"] += 1
     if by_day:
         keys = sorted(groups)
         names = {k: k.isoformat() for k in keys}
@@ -175,6 +160,7 @@ def _nps_line(values: list[int]) -> list[Any]:
 async def run_nps(helpline: Any, actor: Any, filters: Any) -> dict[str, Any]:
     """NPS answers are about a customer, not a ticket: no ticket filter can apply, only the date
     range; and only viewers who see every ticket (tickets.view_all) see them at all."""
+    from helpline_reports.facts import utc_day
     from helpline_reports.queries import labels
 
     group_by = filters.group_by or "day"
@@ -182,7 +168,7 @@ async def run_nps(helpline: Any, actor: Any, filters: Any) -> dict[str, Any]:
     columns = [first, *NPS_COLUMNS]
     if not (actor.staff and actor.can("tickets.view_all")):
         return {"columns": columns, "rows": [], "totals": {}}
-    start, end = bounds(filters)
+    start, end = filters.bounds()
     answers = await db.fetch(
         helpline.engine,
         "SELECT a.score AS score, a.created_at AS at, u.organization AS org, s.status AS status "
@@ -202,7 +188,7 @@ async def run_nps(helpline: Any, actor: Any, filters: Any) -> dict[str, Any]:
     )
     groups: dict[Any, list[int]] = defaultdict(list)
     for a in answers:
-        key = day_of(a["at"]) if first == "day" else a["org"] if first == "organization" else ""
+        key = utc_day(a["at"]) if first == "day" else a["org"] if first == "organization" else ""
         groups[key].append(int(a["score"]))
     if first == "day":
         names = {k: k.isoformat() for k in groups}

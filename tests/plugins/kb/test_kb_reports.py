@@ -4,6 +4,7 @@ numbers worked out in the comments."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 import pytest
 
@@ -36,10 +37,7 @@ async def desk(kb, helpline, factory, clock, manager, customer):
     not an insert. The password article was viewed 5 times (views are kept only as a total).
     """
 
-    class Desk:
-        pass
-
-    d = Desk()
+    d = SimpleNamespace()
     d.helpline, d.factory = helpline, factory
     d.alpha, d.beta = await factory.team("Alpha"), await factory.team("Beta")
     clock.freeze(at(1, 8))
